@@ -1,0 +1,149 @@
+"""How assessment time and memory grow with the knowledge base: 1k, 10k, 100k articles.
+
+Generated wire-style articles (envoys meeting officials in capitals on dates,
+with numbers and quotes) are learned as alerts, so every one of them enters
+both the copy index and the sentence/fact index; then fresh articles, some of
+them copies and re-reports, are assessed and timed. Peak memory is the
+process's maximum resident set size after each size is built (sizes run in
+increasing order, so the last figure is the peak at 100k).
+
+Usage: python benchmarks/assess_scale.py [SIZES...]   (default 1000 10000 100000)
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from bot.assess import Assessor, Topic
+from bot.domain import Assessment, Document
+
+QUERIES = 300
+_SYLLABLE_TEXT = "ka lo mi ra ve tan sor bel dun fi gra hol ith jun kel mar nov pes qui rud"
+SYLLABLES = _SYLLABLE_TEXT.split()
+VERBS = ["met", "held talks with", "received", "called", "visited", "wrote to"]
+TOPICS = [
+    "a ceasefire",
+    "grain exports",
+    "prisoner exchanges",
+    "nuclear safety",
+    "sanctions",
+    "reconstruction funds",
+    "energy supplies",
+    "border security",
+    "peace talks",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
+
+
+def _name(rng: random.Random, parts: int = 2) -> str:
+    return " ".join(
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title()
+        for _ in range(parts)
+    )
+
+
+class Generator:
+    """Articles about a fixed cast in a large, growing world of names and places."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.people = [_name(self.rng) for _ in range(5000)]
+        self.places = [_name(self.rng, 1) for _ in range(2000)]
+
+    def article(self, key: str) -> Document:
+        rng = self.rng
+        who, whom = rng.choice(self.people), rng.choice(self.people)
+        place, topic = rng.choice(self.places), rng.choice(TOPICS)
+        date = f"{rng.choice(MONTHS)} {rng.randint(1, 28)}"
+        sentences = [
+            f"China's special envoy {who} {rng.choice(VERBS)} Ukraine's minister {whom} "
+            f"in {place} on {date}, the foreign ministry said.",
+            f"The two sides discussed {topic} and agreed to keep in contact, "
+            f"according to a statement from Beijing.",
+            f'{whom} told reporters that Kyiv wanted "{rng.choice(TOPICS)} first" and '
+            f"that {rng.randint(2, 900)} officials had taken part.",
+            f"Ukraine has said any settlement must restore its borders, while China says "
+            f"it is neutral in the war and wants talks on {rng.choice(TOPICS)}.",
+            f"{who} is due to travel to {rng.choice(self.places)} and "
+            f"{rng.choice(self.places)} next, officials in {place} said.",
+        ]
+        rng.shuffle(sentences)
+        return Document(
+            key=key,
+            title=f"Envoy {who} meets {whom} in {place}",
+            text="\n\n".join(sentences),
+            published_at=datetime(2023, 1, 1, tzinfo=UTC) + timedelta(minutes=7),
+        )
+
+
+ALERT = Assessment(relevant=True, relevance=1.0, duplicate_of=None, novel=True, novelty=2.0)
+
+
+def build(size: int, generator: Generator) -> tuple[Assessor, list[Document], float]:
+    corpus = [generator.article(f"corpus:{i}") for i in range(5)]
+    topic = Topic(
+        name="bench", actors=(("china", ("china", "beijing")), ("ukraine", ("ukraine", "kyiv")))
+    )
+    assessor = Assessor(topic, corpus)
+    learned: list[Document] = []
+    started = time.perf_counter()
+    for i in range(size):
+        doc = generator.article(f"a{i}")
+        assessor.learn(doc, ALERT)
+        learned.append(doc)
+    return assessor, learned, time.perf_counter() - started
+
+
+def queries(generator: Generator, learned: list[Document]) -> list[Document]:
+    """Fresh articles, with one in five a trimmed copy of a recently learned one."""
+    docs = []
+    for i in range(QUERIES):
+        if i % 5 == 0:
+            original = learned[-1 - generator.rng.randrange(min(len(learned), 500))]
+            trimmed = "\n\n".join(original.text.split("\n\n")[1:])
+            docs.append(Document(key=f"q{i}", title="Copy", text=trimmed))
+        else:
+            docs.append(generator.article(f"q{i}"))
+    return docs
+
+
+def measure(size: int) -> tuple[float, float, float]:
+    generator = Generator(seed=size)
+    assessor, learned, build_seconds = build(size, generator)
+    timings = []
+    for doc in queries(generator, learned):
+        started = time.perf_counter()
+        assessor.assess(doc)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p99 = timings[min(len(timings) - 1, round(0.99 * (len(timings) - 1)))]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"size={size:>7}  known sentences={assessor.size:>8}  build={build_seconds:6.1f}s  "
+        f"p50={p50:6.2f} ms  p99={p99:6.2f} ms  peak_rss={peak_mb:7.1f} MB",
+        flush=True,
+    )
+    return p50, p99, peak_mb
+
+
+def main(argv: list[str]) -> int:
+    sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
+    results = {size: measure(size) for size in sizes}
+    largest = max(sizes)
+    middle = sorted(sizes)[-2] if len(sizes) > 1 else largest
+    growth = results[largest][1] / results[middle][1]
+    print(
+        f"RESULT p99_ms_100k={results[largest][1]:.2f} growth_10k_100k={growth:.2f} "
+        f"peak_mb_100k={results[largest][2]:.0f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

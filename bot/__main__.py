@@ -1,0 +1,75 @@
+"""The `talkwatch` command line: run, demo, poll-once, feeds, assess, eval, check-config, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.errors import ConfigError, StorageError, TalkwatchError
+from bot.settings import Settings, load_settings
+
+EXIT_CONFIG = 2
+EXIT_STORAGE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="talkwatch",
+        description="Watch a story's coverage and post to Telegram only when something is new.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot: poll, assess, alert, answer commands (until stopped)")
+    sub.add_parser("demo", help="offline demo: replay a sample stream through the real pipeline")
+    sub.add_parser("poll-once", help="poll every feed once, assess what is new, print a report")
+    sub.add_parser("feeds", help="show every feed with its polling state")
+    assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
+    assess.add_argument("source", metavar="FILE_OR_URL")
+    assess.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    evaluate = sub.add_parser("eval", help="replay a labelled dataset and print quality figures")
+    evaluate.add_argument("dataset", metavar="DATASET_DIR", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    sub.add_parser("check-config", help="print every setting (secrets masked); fail if invalid")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"talkwatch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as exc:
+        print(f"talkwatch: storage error: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except TalkwatchError as exc:
+        print(f"talkwatch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
+    handlers: dict[str, Callable[[], int]] = {
+        "run": lambda: commands.run(settings),
+        "demo": lambda: commands.demo(settings),
+        "poll-once": lambda: asyncio.run(commands.poll_once(settings)),
+        "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
+        "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
+        "eval": lambda: commands.evaluate(settings, args.dataset, args.json),
+        "check-config": lambda: commands.check_config(settings),
+        "db": lambda: asyncio.run(commands.db_upgrade(settings)),
+    }
+    return handlers[args.command]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""The assessment core: pure decisions over plain data (no I/O, no Telegram, no SQL).
+
+For each article in stream order: is it about the story (relevance), is it a
+copy of one already seen (duplicates), does it report something the corpus
+and earlier alerts do not hold (novelty), and if so, what is new (summary).
+"""
+
+from bot.assess.engine import Assessor
+from bot.assess.render import format_verdict
+from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from bot.assess.topic import Topic, parse_topic
+
+__all__ = ["DEFAULT_THRESHOLDS", "Assessor", "Thresholds", "Topic", "format_verdict", "parse_topic"]

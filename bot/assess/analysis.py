@@ -1,0 +1,117 @@
+"""One pass over an article that every rule then reads: sentences, terms, facts, fingerprint.
+
+Doing the text work once keeps assessment cheap and makes `learn` see exactly
+what `assess` saw.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
+from bot.assess.duplicates import fingerprint
+from bot.assess.facts import Fact, extract_facts
+from bot.assess.text import clean_text, lower_words, paragraphs, split_sentences, terms, words
+from bot.domain import Document
+
+# Headline labels that announce comment rather than news. Generic newsroom
+# vocabulary: such pieces argue about developments, they do not report them.
+_COMMENT_LABEL = re.compile(
+    r"^\s*(opinion|analysis|explainer|comment|commentary|editorial|column|view|viewpoint|"
+    r"perspective|factbox|q&a|insight|podcast|letters?)\s*[:|\-–—]",
+    re.I,
+)
+_OUTLET_SUFFIX = re.compile(r"\s+[-–—|]\s+(?:The\s+)?[A-Z][\w.&']*(?:\s+[A-Z][\w.&']*){0,3}\s*$")
+_WIRE_PREFIX = re.compile(
+    r"^\s*(?:REFILE|UPDATE\s*\d*|CORRECTED|WRAPUP\s*\d*|BREAKING)\s*[-:]+\s*", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence with its content terms, lowercase words and facts."""
+
+    position: int
+    text: str
+    terms: list[str]
+    lowered: list[str]
+    facts: list[Fact]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the rules need to know about one document."""
+
+    headline: str
+    is_comment: bool
+    sentences: list[Sentence]
+    title_words: list[str]
+    doc_terms: set[str]
+    lowercase: set[str]
+    prints: frozenset[int]
+    truncated: bool
+
+
+def analyse(doc: Document, common_words: Container[str]) -> Analysis:
+    """Clean, split and annotate a document; never raises on odd input."""
+    body = clean_text(doc.text or "")
+    title = clean_title(clean_text(doc.title or ""))
+    all_words = words(body)
+    lowercase = {w for w in all_words if w.islower()}
+    known_lower = _Either(lowercase, common_words)
+    mid_caps = _mid_sentence_capitals(body)
+    sentences = []
+    for position, text in enumerate(split_sentences(body)):
+        facts = [f for f in extract_facts(text, known_lower) if _keep(f, text, mid_caps)]
+        sentence_terms = terms(text)
+        sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
+    body_words = lower_words("\n".join(paragraphs(body)))
+    doc_terms = {t for s in sentences for t in s.terms} | set(terms(title))
+    return Analysis(
+        headline=title or (sentences[0].text[:120] if sentences else ""),
+        is_comment=bool(_COMMENT_LABEL.match(doc.title or "")),
+        sentences=sentences,
+        title_words=_lowered(title),
+        doc_terms=doc_terms,
+        lowercase=lowercase,
+        prints=fingerprint(body_words),
+        truncated=len(doc.text or "") > len(body) + 1000,
+    )
+
+
+def clean_title(title: str) -> str:
+    """A headline without wire prefixes, comment labels or an aggregator's ' - Outlet' tail."""
+    title = _WIRE_PREFIX.sub("", title)
+    title = _COMMENT_LABEL.sub("", title)
+    return _OUTLET_SUFFIX.sub("", title).strip()
+
+
+def _lowered(text: str) -> list[str]:
+    return [w.lower().replace(".", "") for w in words(text)]
+
+
+def _mid_sentence_capitals(body: str) -> set[str]:
+    """Capitalised words seen after a sentence's first word: names, not grammar."""
+    found: set[str] = set()
+    for sentence in split_sentences(body):
+        found.update(w for w in words(sentence)[1:] if w[:1].isupper())
+    return found
+
+
+def _keep(fact: Fact, sentence: str, mid_caps: set[str]) -> bool:
+    """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name."""
+    if fact.kind != "entity" or " " in fact.text:
+        return True
+    return not sentence.startswith(fact.text) or fact.text in mid_caps
+
+
+class _Either:
+    """Membership in either of two word sets, without copying them."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self._first = first
+        self._second = second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._first or item in self._second

@@ -1,0 +1,189 @@
+"""The Assessor: relevance, copy, novelty and summary for each article, in stream order.
+
+`assess` is pure with respect to the knowledge base, so the same article can
+be assessed twice (preview, `talkwatch assess`) without side effects; `learn`
+is the only mutation, deterministic and cheap, so a restart rebuilds the base
+by replaying stored (document, verdict) pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.assess.analysis import Analysis, analyse
+from bot.assess.duplicates import CopyIndex, CopyMatch
+from bot.assess.knowledge import KnowledgeIndex
+from bot.assess.novelty import Novelty, judge_novelty
+from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
+from bot.assess.summary import summarise
+from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from bot.assess.topic import Topic, complete_topic
+from bot.domain import Assessment, Document
+
+
+class Assessor:
+    """Decides, for each new document, whether it is a fresh development of the story."""
+
+    def __init__(
+        self,
+        topic: Topic,
+        corpus: Sequence[Document],
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    ) -> None:
+        self.thresholds = thresholds
+        self.topic = complete_topic(topic, corpus)
+        self._index = KnowledgeIndex()
+        self._copies = CopyIndex()
+        self._last: tuple[Document, Analysis] | None = None
+        # A corpus text's first line is its title, and part of what the corpus says.
+        analyses = [
+            analyse(replace(doc, text=f"{doc.title}\n\n{doc.text}"), self._index.lowercase_words)
+            for doc in corpus
+        ]
+        for doc, analysis in zip(corpus, analyses, strict=True):
+            self._observe(doc, analysis)
+            self._add_knowledge(doc, analysis, baseline=True)
+        self._profile = StoryProfile(self.topic, [sorted(a.doc_terms) for a in analyses])
+
+    @property
+    def size(self) -> int:
+        """Known sentences (corpus plus alerted articles): the knowledge base's size."""
+        return self._index.sentence_count
+
+    def assess(self, doc: Document, now: datetime | None = None) -> Assessment:
+        """The verdict on one document against what is known now; learns nothing.
+
+        `now` is accepted for callers replaying a stream; facts are judged by
+        absolute dates only, so the verdict does not depend on it.
+        """
+        analysis = self._analyse(doc)
+        if not analysis.sentences:
+            return _empty_verdict(analysis)
+        relevance = self._relevance(analysis)
+        copy = self._copy_of(analysis)
+        if copy is not None:
+            return _copy_verdict(analysis, relevance, copy)
+        if not relevance.relevant:
+            return _irrelevant_verdict(analysis, relevance)
+        novelty = judge_novelty(analysis, self._index, self.thresholds)
+        return self._full_verdict(analysis, relevance, novelty)
+
+    def learn(self, doc: Document, verdict: Assessment) -> None:
+        """Remember a document: always as seen (for copies), and its facts when alerted."""
+        analysis = self._analyse(doc)
+        self._observe(doc, analysis)
+        if verdict.is_alert:
+            self._add_knowledge(doc, analysis, baseline=False)
+
+    def _analyse(self, doc: Document) -> Analysis:
+        if self._last is not None and self._last[0] == doc:
+            return self._last[1]
+        analysis = analyse(doc, self._index.lowercase_words)
+        self._last = (doc, analysis)
+        return analysis
+
+    def _observe(self, doc: Document, analysis: Analysis) -> None:
+        self._index.observe(analysis.doc_terms, analysis.lowercase)
+        self._copies.add(doc.key, analysis.prints)
+
+    def _add_knowledge(self, doc: Document, analysis: Analysis, baseline: bool) -> None:
+        sentences = [(s.text, s.terms) for s in analysis.sentences]
+        facts = [f for s in analysis.sentences for f in s.facts]
+        self._index.add(doc.key, sentences, facts, baseline=baseline)
+
+    def _relevance(self, analysis: Analysis) -> Relevance:
+        idf = {t: self._index.idf(t) for t in analysis.doc_terms}
+        lead = analysis.title_words + [w for s in analysis.sentences[:2] for w in s.lowered]
+        return judge_relevance(
+            self._profile,
+            [s.lowered for s in analysis.sentences],
+            lead,
+            analysis.doc_terms,
+            idf,
+            self.thresholds,
+        )
+
+    def _copy_of(self, analysis: Analysis) -> CopyMatch | None:
+        match = self._copies.best_match(analysis.prints)
+        if match is None:
+            return None
+        limits = self.thresholds
+        if match.containment >= limits.copy_containment_min and match.shared >= min(
+            limits.copy_shared_min, len(analysis.prints)
+        ):
+            return match
+        return None
+
+    def _full_verdict(
+        self, analysis: Analysis, relevance: Relevance, novelty: Novelty
+    ) -> Assessment:
+        summary = summarise(analysis, novelty, self.thresholds)
+        reasons = [relevance.reason, novelty.reason]
+        if novelty.repeats:
+            reasons.append(f"re-reports {novelty.repeats}")
+        return Assessment(
+            relevant=True,
+            relevance=relevance.score,
+            duplicate_of=None,
+            novel=novelty.novel,
+            novelty=novelty.score,
+            new_facts=tuple(f.text for f in novelty.new_facts) if novelty.novel else (),
+            headline=summary.headline,
+            summary=summary.text,
+            before=summary.before if novelty.novel else None,
+            reasons=tuple(reasons) + _notes(analysis),
+            repeats=novelty.repeats,
+        )
+
+
+def _notes(analysis: Analysis) -> tuple[str, ...]:
+    return (
+        ("text truncated: only the first 200,000 characters were read",)
+        if analysis.truncated
+        else ()
+    )
+
+
+def _lead(analysis: Analysis) -> str:
+    return analysis.sentences[0].text[:300] if analysis.sentences else ""
+
+
+def _empty_verdict(analysis: Analysis) -> Assessment:
+    return Assessment(
+        relevant=False,
+        relevance=0.0,
+        duplicate_of=None,
+        novel=False,
+        novelty=0.0,
+        headline=analysis.headline[:140],
+        reasons=("not relevant: no readable sentences in the text", *_notes(analysis)),
+    )
+
+
+def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: CopyMatch) -> Assessment:
+    reason = f"copy of {copy.doc_key}: shares {copy.containment:.0%} of its text"
+    return Assessment(
+        relevant=relevance.relevant,
+        relevance=relevance.score,
+        duplicate_of=copy.doc_key,
+        novel=False,
+        novelty=0.0,
+        headline=analysis.headline[:140],
+        summary=_lead(analysis),
+        reasons=(reason, relevance.reason, *_notes(analysis)),
+    )
+
+
+def _irrelevant_verdict(analysis: Analysis, relevance: Relevance) -> Assessment:
+    return Assessment(
+        relevant=False,
+        relevance=relevance.score,
+        duplicate_of=None,
+        novel=False,
+        novelty=0.0,
+        headline=analysis.headline[:140],
+        summary=_lead(analysis),
+        reasons=(relevance.reason, *_notes(analysis)),
+    )

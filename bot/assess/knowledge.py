@@ -1,0 +1,150 @@
+"""The knowledge base: what the corpus and earlier alerts already said, indexed.
+
+Novelty asks two questions of every sentence: "has a sentence like this been
+said?" and "were its dates, names and numbers ever mentioned?". Both must stay
+fast at 100k documents, so sentences sit in an inverted index (term ->
+sentence ids, newest last) and facts in a dict. Long posting lists are only
+read at their newest end: a re-report is almost always of a recent
+development, and this keeps the cost per query bounded as the base grows.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.assess.facts import Fact
+
+# Posting entries read per query term (newest first); bounds latency at any size.
+POSTING_SCAN = 400
+# Query terms used to find candidate sentences (rarest first).
+QUERY_TERMS = 8
+# Candidates re-scored with the exact cosine.
+RESCORE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The closest known sentence to a query, its cosine and the document it came from."""
+
+    similarity: float
+    text: str
+    doc_key: str
+
+
+class KnowledgeIndex:
+    """Sentences and facts of the corpus and of alerted articles, plus document frequencies."""
+
+    def __init__(self) -> None:
+        self._df: Counter[str] = Counter()
+        self._docs_seen = 0
+        self._intern: dict[str, str] = {}
+        self._postings: dict[str, array[int]] = {}
+        self._sentences: list[str] = []
+        self._sentence_terms: list[tuple[str, ...]] = []
+        self._sentence_doc: array[int] = array("I")
+        self._doc_keys: list[str] = []
+        self._fact_doc: dict[str, int] = {}
+        self._lowercase: set[str] = set()
+        self._baseline: set[str] = set()
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self._sentences)
+
+    @property
+    def lowercase_words(self) -> set[str]:
+        """Words seen written in lowercase: a capital on them at a sentence start is grammar."""
+        return self._lowercase
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency over every document seen so far."""
+        return math.log((self._docs_seen + 1) / (self._df.get(term, 0) + 1)) + 1.0
+
+    def observe(self, doc_terms: set[str], lowercase: set[str]) -> None:
+        """Count a seen document (any verdict) in the term statistics."""
+        self._docs_seen += 1
+        self._df.update(doc_terms)
+        self._lowercase.update(lowercase)
+
+    def add(
+        self,
+        doc_key: str,
+        sentences: list[tuple[str, list[str]]],
+        facts: list[Fact],
+        baseline: bool = False,
+    ) -> None:
+        """Make a document's sentences and facts known; `baseline` marks corpus texts."""
+        ordinal = len(self._doc_keys)
+        if baseline:
+            self._baseline.add(doc_key)
+        self._doc_keys.append(doc_key)
+        for text, sentence_terms in sentences:
+            sid = len(self._sentences)
+            unique = tuple(self._intern.setdefault(t, t) for t in dict.fromkeys(sentence_terms))
+            self._sentences.append(text)
+            self._sentence_terms.append(unique)
+            self._sentence_doc.append(ordinal)
+            for term in unique:
+                self._postings.setdefault(term, array("I")).append(sid)
+        for fact in facts:
+            for token in fact.tokens:
+                self._fact_doc.setdefault(token, ordinal)
+
+    def knows(self, fact: Fact) -> bool:
+        """Whether every part of the fact has been mentioned before (names word by word)."""
+        return all(token in self._fact_doc for token in fact.tokens)
+
+    def is_baseline(self, doc_key: str) -> bool:
+        return doc_key in self._baseline
+
+    def fact_source(self, fact: Fact) -> str | None:
+        """The document that first mentioned this fact, if any."""
+        ordinal = self._fact_doc.get(fact.tokens[-1])
+        return None if ordinal is None else self._doc_keys[ordinal]
+
+    def nearest(self, query_terms: list[str]) -> Match | None:
+        """The most similar known sentence by idf-weighted cosine, found via the index."""
+        weights = {t: self.idf(t) for t in set(query_terms)}
+        if not weights:
+            return None
+        candidates = self._candidates(weights)
+        best: Match | None = None
+        query_norm = math.sqrt(sum(w * w for w in weights.values()))
+        for sid in candidates:
+            score = self._cosine(weights, query_norm, sid)
+            if best is None or score > best.similarity:
+                doc_key = self._doc_keys[self._sentence_doc[sid]]
+                best = Match(score, self._sentences[sid], doc_key)
+        return best
+
+    def contains_all(self, query_terms: list[str]) -> bool:
+        """Whether one known sentence holds all these terms (a quote said before)."""
+        wanted = set(query_terms)
+        if not wanted:
+            return True
+        rarest = min(wanted, key=lambda t: len(self._postings.get(t, ())))
+        posting = self._postings.get(rarest)
+        if posting is None:
+            return False
+        return any(wanted.issubset(self._sentence_terms[sid]) for sid in posting[-POSTING_SCAN:])
+
+    def _candidates(self, weights: dict[str, float]) -> list[int]:
+        scores: dict[int, float] = {}
+        for term in sorted(weights, key=weights.__getitem__, reverse=True)[:QUERY_TERMS]:
+            posting = self._postings.get(term)
+            if posting is None:
+                continue
+            weight = weights[term]
+            for sid in posting[-POSTING_SCAN:]:
+                scores[sid] = scores.get(sid, 0.0) + weight
+        return heapq.nlargest(RESCORE, scores, key=scores.__getitem__)
+
+    def _cosine(self, weights: dict[str, float], query_norm: float, sid: int) -> float:
+        terms = self._sentence_terms[sid]
+        dot = sum(weights.get(t, 0.0) * self.idf(t) for t in terms)
+        norm = math.sqrt(sum(self.idf(t) ** 2 for t in terms))
+        return dot / (query_norm * norm) if norm and query_norm else 0.0

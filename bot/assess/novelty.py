@@ -1,0 +1,104 @@
+"""Novelty: does the article report a development the knowledge base does not hold?
+
+Similarity alone cannot tell a rehash from a development (a paraphrase of a
+known fact can look less similar than a genuinely new sentence), so two
+signals are combined per sentence: coverage (the idf cosine to the closest
+known sentence) and new facts (dates, names, places, numbers, quoted
+statements never mentioned before). A sentence contributes its new facts
+only when it is not already covered; a development buried in paragraph four
+counts as much as one in the lead. Comment pieces (opinion, analysis,
+explainers) argue about developments and never count as one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.assess.analysis import Analysis, Sentence
+from bot.assess.facts import Fact
+from bot.assess.knowledge import KnowledgeIndex, Match
+from bot.assess.thresholds import Thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceNovelty:
+    """One sentence's new facts and its closest known sentence."""
+
+    sentence: Sentence
+    new_facts: tuple[Fact, ...]
+    nearest: Match | None
+
+    @property
+    def weight(self) -> float:
+        return sum(f.weight for f in self.new_facts)
+
+
+@dataclass(frozen=True, slots=True)
+class Novelty:
+    """The novelty verdict: score, new facts, the sentences carrying them, and why."""
+
+    novel: bool
+    score: float
+    new_facts: tuple[Fact, ...]
+    carriers: tuple[SentenceNovelty, ...]
+    reason: str
+    repeats: str | None
+
+
+def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresholds) -> Novelty:
+    """Score new facts in uncovered sentences; decide and explain."""
+    seen: set[str] = set()
+    carriers: list[SentenceNovelty] = []
+    known_sources: Counter[str] = Counter()
+    for sentence in analysis.sentences:
+        nearest = index.nearest(sentence.terms)
+        covered = nearest is not None and nearest.similarity >= thresholds.covered_similarity
+        if nearest is not None and nearest.similarity >= thresholds.same_point_similarity:
+            known_sources[nearest.doc_key] += 1
+        fresh = []
+        for fact in sentence.facts:
+            if fact.key in seen:
+                continue
+            seen.add(fact.key)
+            if _is_known(fact, index):
+                source = index.fact_source(fact)
+                if source:
+                    known_sources[source] += 1
+            elif not covered:
+                fresh.append(fact)
+        if fresh:
+            carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
+    new_facts = tuple(f for c in carriers for f in c.new_facts)
+    score = round(sum(f.weight for f in new_facts), 3)
+    novel = score >= thresholds.novelty_min and not analysis.is_comment
+    reason = _reason(novel, score, new_facts, analysis.is_comment)
+    repeats = None if novel else _repeated(known_sources, index, thresholds)
+    return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
+
+
+def _is_known(fact: Fact, index: KnowledgeIndex) -> bool:
+    if fact.kind == "quote":
+        return index.contains_all(fact.key.split(":", 1)[1].split())
+    return index.knows(fact)
+
+
+def _repeated(sources: Counter[str], index: KnowledgeIndex, thresholds: Thresholds) -> str | None:
+    """The alerted article most known facts and matching sentences came from (not the corpus)."""
+    for key, count in sources.most_common():
+        if count < thresholds.repeats_min_evidence:
+            return None
+        if not index.is_baseline(key):
+            return key
+    return None
+
+
+def _reason(novel: bool, score: float, facts: tuple[Fact, ...], is_comment: bool) -> str:
+    listed = ", ".join(f.text for f in facts[:6])
+    if novel:
+        return f"new development: {listed} (novelty {score:.2f})"
+    if is_comment and facts:
+        return f"nothing new: comment piece; unreported details ({listed}) are not a development"
+    if facts:
+        return f"nothing new: only minor unreported details ({listed}, novelty {score:.2f})"
+    return "nothing new: every date, name and number was already reported"

@@ -1,0 +1,46 @@
+"""What the command handlers need, injected by the composition root.
+
+Handlers find one `ChatServices` in `application.bot_data["services"]`. Feed
+administration is taken as callables so this package does not depend on how
+the feed store is written; the lead wires them in bot/app.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.store.db import Database
+
+SERVICES_KEY = "services"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ChatServices:
+    """Dependencies of the slash commands.
+
+    - `probe_feed(url)` fetches and parses the URL as a feed and returns its title;
+      it raises (any Exception, message shown escaped) when it is not a usable feed.
+    - `add_feed(url, name)` stores an admin feed; False when it was already there.
+    - `remove_feed(url_or_name)` removes a feed; returns what it removed, or None.
+    - `knowledge_size()` is the number of documents the assessor knows.
+    - `last_poll()` is when the poller last ran (None before the first poll).
+    """
+
+    db: Database
+    admin_ids: frozenset[int]
+    probe_feed: Callable[[str], Awaitable[str]]
+    add_feed: Callable[[str, str], Awaitable[bool]]
+    remove_feed: Callable[[str], Awaitable[str | None]]
+    knowledge_size: Callable[[], int]
+    last_poll: Callable[[], datetime | None]
+    started_at: datetime = field(default_factory=_utcnow)
+    clock: Callable[[], datetime] = _utcnow
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids

@@ -1,0 +1,136 @@
+"""What each `talkwatch` subcommand does, on top of the composition root."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from bot.app import build_assessor, build_core, open_database
+from bot.assess import format_verdict
+from bot.domain import Document
+from bot.errors import ConfigError, FetchError
+from bot.feeds_file import load_feeds_file
+from bot.ingest.extract import extract_article
+from bot.ingest.fetch import Fetcher, build_client
+from bot.knowledge import load_corpus, load_topic
+from bot.pipeline import rebuild_knowledge
+from bot.polling import format_feeds_table, format_poll_report
+from bot.settings import Settings
+from bot.store.feeds import list_feeds
+
+
+def check_config(settings: Settings) -> int:
+    """Print every setting (secrets masked) and load the files they point at."""
+    width = max(len(name) for name, _ in settings.describe())
+    for name, value in settings.describe():
+        print(f"{name:<{width}}  {value}")
+    feeds = load_feeds_file(settings.feeds_file)
+    corpus = load_corpus(settings.corpus_dir)
+    if not corpus:
+        raise ConfigError(f"CORPUS_DIR {settings.corpus_dir}: no .txt articles found")
+    topic = load_topic(settings.topic_file if settings.topic_file.exists() else None)
+    mode = "dry-run (alerts printed to stdout)" if settings.dry_run else "Telegram"
+    print(f"\nok: {len(feeds)} feeds, {len(corpus)} corpus articles, topic {topic.name!r}, {mode}")
+    return 0
+
+
+async def db_upgrade(settings: Settings) -> int:
+    db = await open_database(settings)
+    await db.dispose()
+    print("database is at the newest schema")
+    return 0
+
+
+async def poll_once(settings: Settings) -> int:
+    """One cycle over every feed; feed failures are reported, not fatal."""
+    core = await build_core(settings)
+    try:
+        report, assessed = await core.pipeline.run_cycle()
+    finally:
+        await core.close()
+    print(format_poll_report(report))
+    alerts = [a for a in assessed if a.verdict.is_alert]
+    print(f"assessed {len(assessed)} new articles: {len(alerts)} fresh developments")
+    for item in alerts:
+        marker = " (backlog, learned silently)" if item.article.backlog else ""
+        print(f"  + {item.verdict.headline}{marker}")
+    return 0
+
+
+async def show_feeds(settings: Settings) -> int:
+    db = await open_database(settings)
+    try:
+        states = await list_feeds(db)
+    finally:
+        await db.dispose()
+    print(format_feeds_table(states) if states else "no feeds yet: run `talkwatch poll-once`")
+    return 0
+
+
+async def assess_one(settings: Settings, source: str, as_json: bool) -> int:
+    """Assess one article against the corpus plus everything stored so far."""
+    document = await _read_document(settings, source)
+    assessor = build_assessor(settings)
+    db = await open_database(settings)
+    try:
+        await rebuild_knowledge(db, assessor)
+    finally:
+        await db.dispose()
+    verdict = await asyncio.to_thread(assessor.assess, document)
+    if as_json:
+        print(
+            json.dumps({"source": source, "title": document.title, **verdict.to_dict()}, indent=2)
+        )
+    else:
+        print(format_verdict(document, verdict))
+    return 0
+
+
+async def _read_document(settings: Settings, source: str) -> Document:
+    if source.startswith(("http://", "https://")):
+        async with build_client(read_timeout=settings.fetch_timeout_seconds) as http:
+            try:
+                result = await Fetcher(http, max_bytes=settings.max_feed_bytes).fetch(source)
+            except FetchError as exc:
+                raise FetchError(f"cannot fetch {source}: {exc}") from exc
+        return _document_from_bytes(result.body, url=result.url, key="cli:url")
+    path = Path(source)
+    try:
+        body = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read it ({exc.strerror})") from None
+    return _document_from_bytes(body, url="", key=f"cli:{path.name}")
+
+
+def _document_from_bytes(body: bytes, *, url: str, key: str) -> Document:
+    text = body.decode("utf-8", errors="replace")
+    head = text.lstrip()[:1000].lower()
+    if head.startswith("<") or "<html" in head or "<p>" in head:
+        extracted = extract_article(body, url or "file:///article.html")
+        return Document(key=key, title=extracted.title, text=extracted.text, url=url)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = lines[0] if lines else ""
+    return Document(key=key, title=title, text="\n\n".join(lines[1:]), url=url)
+
+
+def evaluate(settings: Settings, dataset: Path, as_json: bool) -> int:
+    from bot.evaluation import run_eval
+
+    if not (dataset / "stream.jsonl").is_file():
+        raise ConfigError(f"{dataset}: no stream.jsonl (see the dataset format in the README)")
+    topic_file = settings.topic_file if settings.topic_file.exists() else None
+    return run_eval(dataset, settings.corpus_dir, topic_file, as_json)
+
+
+def run(settings: Settings) -> int:
+    from bot.service import serve
+
+    return asyncio.run(serve(settings))
+
+
+def demo(settings: Settings) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(settings, out=sys.stdout))

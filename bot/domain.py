@@ -1,0 +1,162 @@
+"""Plain data shared by every stage of Talkwatch.
+
+These frozen dataclasses are the vocabulary the stages speak: the ingest edge
+produces `ParsedItem`s, the store hands `Document`s to the assessment core,
+the core answers with an `Assessment`, and the publisher renders `Alert`s.
+None of them knows about HTTP, SQL or Telegram, so the core can be replayed
+with plain function calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed as the operator configured it (feeds file or /addfeed)."""
+
+    name: str
+    url: str
+    interval_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One feed entry after parsing and cleaning, before it is stored."""
+
+    identity: str
+    guid: str | None
+    url: str | None
+    title: str
+    text: str
+    summary: str
+    published_at: datetime | None
+    outlet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What the assessment core reads: one article or one corpus text.
+
+    `key` is stable across restarts (the article id in storage, or the corpus
+    file name), because verdicts refer to earlier documents by it.
+    """
+
+    key: str
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The core's verdict on one document; JSON-serialisable through `to_dict`."""
+
+    relevant: bool
+    relevance: float
+    duplicate_of: str | None
+    novel: bool
+    novelty: float
+    new_facts: tuple[str, ...] = ()
+    headline: str = ""
+    summary: str = ""
+    before: str | None = None
+    reasons: tuple[str, ...] = ()
+    # The alerted document whose development this article only re-reports
+    # (not a copy, but nothing new either): the publisher adds it as a source.
+    repeats: str | None = None
+
+    @property
+    def is_alert(self) -> bool:
+        """An alert is due only for a relevant, original article with something new."""
+        return self.relevant and self.duplicate_of is None and self.novel
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "relevant": self.relevant,
+            "relevance": round(self.relevance, 4),
+            "duplicate_of": self.duplicate_of,
+            "novel": self.novel,
+            "novelty": round(self.novelty, 4),
+            "new_facts": list(self.new_facts),
+            "headline": self.headline,
+            "summary": self.summary,
+            "before": self.before,
+            "reasons": list(self.reasons),
+            "repeats": self.repeats,
+            "alert": self.is_alert,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        return cls(
+            relevant=bool(data["relevant"]),
+            relevance=float(data["relevance"]),
+            duplicate_of=data.get("duplicate_of"),
+            novel=bool(data["novel"]),
+            novelty=float(data["novelty"]),
+            new_facts=tuple(data.get("new_facts", ())),
+            headline=str(data.get("headline", "")),
+            summary=str(data.get("summary", "")),
+            before=data.get("before"),
+            reasons=tuple(data.get("reasons", ())),
+            repeats=data.get("repeats"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An outlet that carried a development, with the link to its article."""
+
+    outlet: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A fresh development as it is rendered for Telegram."""
+
+    development_id: int
+    headline: str
+    summary: str
+    before: str | None
+    sources: tuple[Source, ...]
+    published_at: datetime | None
+    new_facts: tuple[str, ...] = ()
+
+
+class FeedStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+    NEVER = "never"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one poll of one feed did; expected failures are values, not exceptions."""
+
+    feed_url: str
+    status: FeedStatus
+    new_articles: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    """The outcome of one polling cycle over all due feeds."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+
+    def count(self, status: FeedStatus) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)

@@ -1,0 +1,183 @@
+"""Replaying a labelled article stream through the real assessment: `talkwatch eval`.
+
+The stream is replayed in order exactly as production would see it (assess,
+then learn), so the knowledge base grows with each alert. Scores follow
+../shared/devset/README.md: alerts against relevant-and-novel labels with
+borderline items unscored, plus duplicate alerts, off-story alerts, key-fact
+coverage of the summaries and per-article latency.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.assess import Assessor
+from bot.domain import Assessment, Document
+from bot.knowledge import load_corpus, load_topic
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """One dataset article, its labels, the verdict and how long assessing it took."""
+
+    record: dict[str, Any]
+    verdict: Assessment
+    millis: float
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        return dict(self.record.get("labels", {}))
+
+    @property
+    def positive(self) -> bool:
+        return bool(self.labels.get("relevant")) and bool(self.labels.get("novel"))
+
+    @property
+    def scored(self) -> bool:
+        return not self.labels.get("borderline")
+
+
+def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_json: bool) -> int:
+    """Replay `dataset_dir/stream.jsonl`, print table and metrics; 0 on success, 2 on bad input."""
+    stream = dataset_dir / "stream.jsonl"
+    if not stream.is_file():
+        print(f"no stream.jsonl in {dataset_dir}", file=sys.stderr)
+        return 2
+    records = [json.loads(line) for line in stream.read_text("utf-8").splitlines() if line.strip()]
+    assessor = Assessor(load_topic(topic_file), load_corpus(corpus_dir))
+    replayed = [_replay_one(assessor, record) for record in records]
+    metrics = compute_metrics(replayed)
+    if as_json:
+        metrics["articles"] = [_article_json(r) for r in replayed]
+        print(json.dumps(metrics, ensure_ascii=False))
+    else:
+        print(_table(replayed))
+        print(_metrics_text(metrics))
+    return 0
+
+
+def _replay_one(assessor: Assessor, record: dict[str, Any]) -> Replayed:
+    doc = _document(record)
+    started = time.perf_counter()
+    verdict = assessor.assess(doc, doc.published_at)
+    millis = (time.perf_counter() - started) * 1000
+    assessor.learn(doc, verdict)
+    return Replayed(record, verdict, millis)
+
+
+def _document(record: dict[str, Any]) -> Document:
+    published = record.get("published")
+    when = datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None
+    return Document(
+        key=str(record["id"]),
+        title=str(record.get("title", "")),
+        text=str(record.get("body") or record.get("summary") or ""),
+        url=str(record.get("url_path", "")),
+        source=str(record.get("feed", "")),
+        published_at=when,
+    )
+
+
+def compute_metrics(replayed: list[Replayed]) -> dict[str, Any]:
+    """Precision/recall/F1 of alerts, duplicate and off-story alerts, key facts, latency."""
+    scored = [r for r in replayed if r.scored]
+    tp = sum(1 for r in scored if r.verdict.is_alert and r.positive)
+    fp = sum(1 for r in scored if r.verdict.is_alert and not r.positive)
+    fn = sum(1 for r in scored if not r.verdict.is_alert and r.positive)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    correct = [r for r in scored if r.verdict.is_alert and r.positive]
+    covered = sum(1 for r in correct if _has_key_fact(r))
+    latencies = sorted(r.millis for r in replayed)
+    return {
+        "articles_total": len(replayed),
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "duplicate_alerts": sum(
+            1 for r in replayed if r.verdict.is_alert and r.labels.get("dup_of")
+        ),
+        "irrelevant_alerts": sum(
+            1 for r in replayed if r.verdict.is_alert and not r.labels.get("relevant")
+        ),
+        "keyfact_coverage": round(covered / len(correct), 4) if correct else 1.0,
+        "latency_ms_p50": round(_percentile(latencies, 0.50), 3),
+        "latency_ms_p99": round(_percentile(latencies, 0.99), 3),
+    }
+
+
+def _has_key_fact(replayed: Replayed) -> bool:
+    summary = replayed.verdict.summary.lower()
+    return any(str(fact).lower() in summary for fact in replayed.labels.get("key_facts") or ())
+
+
+def _percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return 0.0
+    rank = min(len(sorted_values) - 1, max(0, round(share * (len(sorted_values) - 1))))
+    return sorted_values[rank]
+
+
+def _expected(replayed: Replayed) -> str:
+    labels = replayed.labels
+    if labels.get("dup_of"):
+        return f"copy of {labels['dup_of']}"
+    if not labels.get("relevant"):
+        return "off-story"
+    return "NEW" if labels.get("novel") else "known"
+
+
+def _mark(replayed: Replayed) -> str:
+    if not replayed.scored:
+        return "borderline"
+    if replayed.verdict.is_alert == replayed.positive:
+        return "ok"
+    return "MISSED" if replayed.positive else "FALSE ALERT"
+
+
+def _article_json(replayed: Replayed) -> dict[str, Any]:
+    return {
+        "id": replayed.record.get("id"),
+        "alerted": replayed.verdict.is_alert,
+        "expected": _expected(replayed),
+        "result": _mark(replayed),
+        "latency_ms": round(replayed.millis, 3),
+        "verdict": replayed.verdict.to_dict(),
+    }
+
+
+def _table(replayed: list[Replayed]) -> str:
+    rows = [f"{'id':<6}{'expected':<16}{'alert':<7}{'rel':>6}{'nov':>7}  {'result':<12}reasons"]
+    for r in replayed:
+        v = r.verdict
+        rows.append(
+            f"{r.record.get('id', '?')!s:<6}{_expected(r):<16}{'yes' if v.is_alert else '-':<7}"
+            f"{v.relevance:>6.2f}{v.novelty:>7.2f}  {_mark(r):<12}{' | '.join(v.reasons)}"
+        )
+    return "\n".join(rows)
+
+
+def _metrics_text(metrics: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "",
+            f"precision {metrics['precision']:.3f}  recall {metrics['recall']:.3f}  "
+            f"F1 {metrics['f1']:.3f}  (tp {metrics['true_positives']}, "
+            f"fp {metrics['false_positives']}, fn {metrics['false_negatives']})",
+            f"duplicate alerts {metrics['duplicate_alerts']}  "
+            f"off-story alerts {metrics['irrelevant_alerts']}  "
+            f"key-fact coverage {metrics['keyfact_coverage']:.0%}",
+            f"latency per article: p50 {metrics['latency_ms_p50']:.1f} ms, "
+            f"p99 {metrics['latency_ms_p99']:.1f} ms",
+        ]
+    )

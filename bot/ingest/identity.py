@@ -1,0 +1,113 @@
+"""Canonical URLs and identity keys, so one article is stored once.
+
+The same story reaches us through several feeds and decorated links
+(tracking parameters, fragments, aggregator redirects, upper-case hosts).
+Deduplication compares canonical forms, never the raw strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Parameters that only say where a click came from; they never select content.
+_TRACKING_NAMES = """
+    fbclid gclid dclid gbraid wbraid msclkid yclid igshid mc_cid mc_eid _ga _gl
+    _hsenc _hsmi mkt_tok ocid cmpid smid smtyp ito ref ref_src ref_url ns_mchannel
+    ns_source ns_campaign ns_linkname ns_fee at_medium at_campaign at_custom1
+    at_custom2 at_custom3 at_custom4 taid guccounter soc_src soc_trk sr_share spm
+    vero_id oly_anon_id oly_enc_id rb_clickid s_cid
+"""
+TRACKING_PARAMS = frozenset(_TRACKING_NAMES.split())
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "at_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Query parameters aggregators use to carry the real article URL.
+REDIRECT_PARAMS = ("u", "url", "q", "target", "dest", "destination", "redirect", "to", "link")
+MAX_REDIRECT_UNWRAP = 3
+MAX_KEY_LENGTH = 600
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str | None:
+    """The URL with tracking, fragment, default port and case noise removed; None if not http(s)."""
+    if not is_web_url(url):
+        return None
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def resolve_redirect(url: str) -> str:
+    """The article URL an aggregator link carries (`/r?u=...`, `?url=...`), else `url`."""
+    current = url.strip()
+    for _ in range(MAX_REDIRECT_UNWRAP):
+        target = _redirect_target(current)
+        if target is None:
+            break
+        current = target
+    return current
+
+
+def _redirect_target(url: str) -> str | None:
+    try:
+        params = dict(parse_qsl(urlsplit(url).query))
+    except ValueError:
+        return None
+    for name in REDIRECT_PARAMS:
+        value = params.get(name, "").strip()
+        if value and is_web_url(value):
+            return value
+    return None
+
+
+def article_url(link: str | None) -> str | None:
+    """The canonical URL of the real article behind a feed link."""
+    if not link:
+        return None
+    return canonical_url(resolve_redirect(link))
+
+
+def _bounded(prefix: str, value: str) -> str:
+    key = f"{prefix}:{value}"
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    return f"{prefix}#sha256:{hashlib.sha256(value.encode('utf-8')).hexdigest()}"
+
+
+def content_hash(title: str, text: str) -> str:
+    """A fingerprint of an item's words, whitespace- and case-insensitive."""
+    normal = " ".join(f"{title}\n{text}".lower().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def identity_key(guid: str | None, url: str | None, title: str, text: str) -> str:
+    """Stable identity: guid (canonical if a permalink), else canonical link, else a hash."""
+    guid = (guid or "").strip()
+    if guid:
+        as_url = article_url(guid) if is_web_url(guid) else None
+        return _bounded("url", as_url) if as_url else _bounded("guid", guid)
+    if url:
+        return _bounded("url", url)
+    return f"hash:{content_hash(title, text)}"

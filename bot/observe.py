@@ -1,0 +1,154 @@
+"""Logs and metrics: one line per event, JSON on request, secrets scrubbed.
+
+Every handler gets a `RedactingFilter` holding the secrets the process knows
+(the bot token above all), so no library that logs a request URL can leak it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from bot.domain import Assessment, FeedStatus, PollReport
+
+_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces every known secret in a record's final message and extras."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = self._scrub(record.getMessage())
+        record.msg, record.args = message, None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD_ATTRS and isinstance(value, str):
+                setattr(record, key, self._scrub(value))
+        if record.exc_info:
+            record.exc_text = self._scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRS and k != "message"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+            **_extras(record),
+        }
+        if record.exc_text:
+            payload["exception"] = record.exc_text
+        return json.dumps(payload, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
+        line = f"{stamp} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        line = f"{line} {extras}" if extras else line
+        return f"{line}\n{record.exc_text}" if record.exc_text else line
+
+
+def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None:
+    """Route all logs to stderr, one line per event, secrets scrubbed."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # These log every request URL, and Bot API URLs carry the token.
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+class Metrics:
+    """Prometheus counters for one process; a registry of its own so tests stay isolated."""
+
+    LATENCY_BUCKETS: ClassVar[tuple[float, ...]] = (0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600)
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.started = time.monotonic()
+        self.polls = Counter(
+            "talkwatch_feed_polls", "Feed polls by outcome", ["status"], registry=self.registry
+        )
+        self.articles = Counter(
+            "talkwatch_articles_stored", "New articles stored", registry=self.registry
+        )
+        self.assessed = Counter(
+            "talkwatch_articles_assessed",
+            "Articles assessed by verdict",
+            ["verdict"],
+            registry=self.registry,
+        )
+        self.alerts = Counter(
+            "talkwatch_alerts", "Developments recorded", ["kind"], registry=self.registry
+        )
+        self.delivered = Counter(
+            "talkwatch_messages_delivered", "Outbox messages delivered", registry=self.registry
+        )
+        self.delivery_latency = Histogram(
+            "talkwatch_delivery_latency_seconds",
+            "Time from development recorded to message sent",
+            buckets=self.LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.queue_length = Gauge(
+            "talkwatch_outbox_pending", "Messages waiting in the outbox", registry=self.registry
+        )
+        self.last_poll = Gauge(
+            "talkwatch_last_poll_timestamp_seconds",
+            "When the last poll cycle ended",
+            registry=self.registry,
+        )
+
+    def record_poll(self, report: PollReport) -> None:
+        for status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED, FeedStatus.FAILED):
+            self.polls.labels(status.value).inc(report.count(status))
+        self.articles.inc(report.new_articles)
+        self.last_poll.set(time.time())
+
+    def record_verdict(self, verdict: Assessment, *, backlog: bool) -> None:
+        if verdict.is_alert:
+            kind = "alert_backlog" if backlog else "alert"
+            self.alerts.labels("backlog" if backlog else "live").inc()
+        elif verdict.duplicate_of:
+            kind = "duplicate"
+        elif not verdict.relevant:
+            kind = "irrelevant"
+        else:
+            kind = "known"
+        self.assessed.labels(kind).inc()
+
+    def record_delivery(self, latency_seconds: float) -> None:
+        self.delivered.inc()
+        self.delivery_latency.observe(max(0.0, latency_seconds))
+
+    def render(self) -> bytes:
+        return bytes(generate_latest(self.registry))

@@ -1,0 +1,1 @@
+"""Publishing: render alerts as Telegram HTML, send them, deliver the outbox."""

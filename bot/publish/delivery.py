@@ -1,0 +1,210 @@
+"""Outbox delivery: send what is owed, record it, edit what grew; never lose or repeat.
+
+The order of operations, per message, is what makes restarts safe:
+
+    1. claim    UPDATE status='sending', attempts+1, lease  -> COMMIT
+    2. send     one HTTP request to the Bot API
+    3. record   UPDATE status='sent', message_id            -> COMMIT
+
+- A crash before 1 commits leaves the row pending: it is sent after restart.
+- A crash between 1 and 2 leaves it 'sending' with no request made: when the
+  lease expires it is due again and sent once.
+- A crash after 3 commits changes nothing: 'sent' rows are never sent again.
+- The only unknowable case is a crash while the request of step 2 is in
+  flight (or after Telegram answered but before 3 committed). The Bot API
+  has no idempotency key and no way to read back a chat, so no design can
+  tell these apart. Such a row is resent when its lease expires: a possible
+  double of at most `concurrency` messages per crash, never a loss, because
+  an alert lost in silence is worse than one shown twice. Keeping steps 2
+  and 3 short and unbatched keeps that window to a few milliseconds.
+
+Edits (a development's revision grew: "Also: outlet") are idempotent, so they
+need no claim: an edit repeated after a crash answers "not modified".
+
+Failure policy: 429 waits `retry_after` (and holds all sending that long);
+5xx, timeouts and network errors retry with exponential backoff up to
+`max_attempts`; 400 is logged with the offending text and failed for good;
+403 fails every message to that chat and deactivates its subscription; a
+migrated group has its subscription and queue moved to the new id.
+While paused (/pause) nothing is sent and the outbox keeps filling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.publish.channel import Outcome, Publisher, PublishResult
+from bot.publish.pacing import (
+    GLOBAL_PER_SECOND,
+    GROUP_GAP_SECONDS,
+    PRIVATE_GAP_SECONDS,
+    ChatSpacing,
+    Pacer,
+)
+from bot.publish.render import render_alert
+from bot.store import outbox
+from bot.store.db import Database
+from bot.store.developments import AlertRecord, load_alerts
+from bot.store.outbox import OutboxItem
+from bot.store.state import is_paused
+from bot.store.subscriptions import move_subscription, unsubscribe
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLimits:
+    global_per_second: float = GLOBAL_PER_SECOND
+    concurrency: int = 8  # requests in flight at once (also bounds doubles after a crash)
+    lease_seconds: float = 120.0  # longer than any request can take (PTB timeouts are ~5 s)
+    max_attempts: int = 8
+    batch_size: int = 500
+    max_backoff_seconds: float = 600.0
+    private_gap_seconds: float = PRIVATE_GAP_SECONDS  # per private chat
+    group_gap_seconds: float = GROUP_GAP_SECONDS  # per group or channel
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Delivery:
+    """Drains the outbox through a `Publisher`; schedule `run_once` every few seconds."""
+
+    def __init__(
+        self,
+        db: Database,
+        publisher: Publisher,
+        limits: DeliveryLimits | None = None,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._db = db
+        self._publisher = publisher
+        self._limits = limits or DeliveryLimits()
+        self._clock = clock
+        self._pacer = Pacer(self._limits.global_per_second)
+        self._spacing = ChatSpacing(
+            private_gap=self._limits.private_gap_seconds, group_gap=self._limits.group_gap_seconds
+        )
+        self._slots = asyncio.Semaphore(self._limits.concurrency)
+        self._alerts: dict[int, AlertRecord] = {}
+        self._requeued = False  # a migrated chat's messages are due again at once
+
+    async def run_once(self) -> int:
+        """Send and edit everything due now; return how many messages went out."""
+        if await is_paused(self._db):
+            return 0
+        total = 0
+        while True:
+            items = await outbox.due_work(self._db, self._clock(), self._limits.batch_size)
+            if not items:
+                return total
+            self._alerts = await load_alerts(self._db, sorted({i.development_id for i in items}))
+            self._requeued = False
+            done = await self._deliver_batch(items)
+            total += done
+            if (done == 0 and not self._requeued) or await is_paused(self._db):
+                return total
+
+    async def _deliver_batch(self, items: list[OutboxItem]) -> int:
+        by_chat: dict[str, list[OutboxItem]] = defaultdict(list)
+        for item in items:
+            by_chat[item.chat_id].append(item)
+        results = await asyncio.gather(*(self._deliver_chat(q) for q in by_chat.values()))
+        return sum(results)
+
+    async def _deliver_chat(self, queue: list[OutboxItem]) -> int:
+        """One chat's items in order, spaced by the chat's gap."""
+        done = 0
+        for item in queue:
+            delay = self._spacing.delay(item.chat_id)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            async with self._slots:
+                sent = await (self._edit(item) if item.is_edit else self._send(item))
+            done += sent
+        return done
+
+    async def _send(self, item: OutboxItem) -> int:
+        record = self._alerts.get(item.development_id)
+        lease = timedelta(seconds=self._limits.lease_seconds)
+        claimed = record is not None and await outbox.claim(self._db, item, self._clock(), lease)
+        if record is None or not claimed:
+            return 0
+        if item.status == outbox.SENDING:
+            log.warning("resending outbox row %s: its earlier attempt's fate is unknown", item.id)
+        text = render_alert(record.alert)
+        await self._pacer.wait()
+        result = await self._publisher.send(item.chat_id, text)
+        self._spacing.sent(item.chat_id)
+        if result.outcome is Outcome.SENT:
+            await outbox.mark_sent(self._db, item.id, result.message_id, record.revision)
+            return 1
+        await self._send_failed(item, result, text)
+        return 0
+
+    async def _edit(self, item: OutboxItem) -> int:
+        record = self._alerts.get(item.development_id)
+        if record is None or item.message_id is None:
+            return 0
+        text = render_alert(record.alert)
+        await self._pacer.wait()
+        result = await self._publisher.edit(item.chat_id, item.message_id, text)
+        self._spacing.sent(item.chat_id)
+        if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):
+            await outbox.mark_edited(self._db, item.id, record.revision)
+            return 1 if result.outcome is Outcome.SENT else 0
+        if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT):
+            await outbox.release(self._db, item.id, self._retry_at(item, result), result.error)
+            return 0
+        # The message was deleted, is too old, or the chat is gone: stop trying to edit it.
+        log.warning("cannot edit message %s in %s: %s", item.message_id, item.chat_id, result.error)
+        await outbox.mark_edited(self._db, item.id, record.revision, error=result.error)
+        return 0
+
+    async def _send_failed(self, item: OutboxItem, result: PublishResult, text: str) -> None:
+        outcome = result.outcome
+        if outcome is Outcome.REJECTED:
+            log.error(
+                "Telegram rejected outbox row %s (%s); text was:\n%s", item.id, result.error, text
+            )
+            await outbox.mark_failed(self._db, item.id, result.error)
+        elif outcome is Outcome.BLOCKED:
+            log.info("chat %s blocked the bot; deactivating it", item.chat_id)
+            await outbox.fail_chat(self._db, item.chat_id, result.error)
+            if item.chat_id.lstrip("-").isdigit():
+                await unsubscribe(self._db, int(item.chat_id), reason="blocked the bot (403)")
+        elif outcome is Outcome.MIGRATED and result.migrate_to:
+            await self._migrate(item, result.migrate_to)
+        elif item.attempts + 1 >= self._limits.max_attempts:
+            log.error(
+                "giving up on outbox row %s after %s attempts: %s",
+                item.id,
+                item.attempts + 1,
+                result.error,
+            )
+            await outbox.mark_failed(self._db, item.id, result.error)
+        else:
+            await outbox.release(self._db, item.id, self._retry_at(item, result), result.error)
+
+    async def _migrate(self, item: OutboxItem, new_chat_id: str) -> None:
+        log.info("chat %s migrated to %s; moving its subscription", item.chat_id, new_chat_id)
+        if item.chat_id.lstrip("-").isdigit() and new_chat_id.lstrip("-").isdigit():
+            await move_subscription(self._db, int(item.chat_id), int(new_chat_id))
+        await outbox.move_chat(self._db, item.chat_id, new_chat_id)
+        self._requeued = True
+
+    def _retry_at(self, item: OutboxItem, result: PublishResult) -> datetime:
+        """When to try again: Telegram's retry_after, else exponential backoff with jitter."""
+        if result.outcome is Outcome.RETRY_AFTER and result.retry_after is not None:
+            self._pacer.hold(result.retry_after)
+            return self._clock() + timedelta(seconds=result.retry_after)
+        backoff = min(self._limits.max_backoff_seconds, 2.0 ** max(item.attempts, 0))
+        return self._clock() + timedelta(seconds=backoff * random.uniform(0.8, 1.2))

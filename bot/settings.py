@@ -1,0 +1,147 @@
+"""Settings, read once from the environment and validated at start-up.
+
+The variable names are a contract with operators (README, .env.example) and
+tests, so each field's alias is its environment variable. `load_settings`
+turns a validation failure into `ConfigError` with one line per bad setting,
+which the CLI prints before exiting non-zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.defaults import default_corpus_dir, default_feeds_file, default_topic_file
+from bot.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///data/talkwatch.db"
+DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Every knob an operator can turn; see the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=True, extra="ignore", populate_by_name=True, frozen=True
+    )
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL", min_length=1)
+    feeds_file: Path = Field(default_factory=default_feeds_file, alias="FEEDS_FILE")
+    corpus_dir: Path = Field(default_factory=default_corpus_dir, alias="CORPUS_DIR")
+    topic_file: Path = Field(default_factory=default_topic_file, alias="TOPIC_FILE")
+    poll_interval_seconds: int = Field(300, alias="POLL_INTERVAL_SECONDS", ge=1)
+    fetch_concurrency: int = Field(16, alias="FETCH_CONCURRENCY", ge=1, le=256)
+    fetch_timeout_seconds: float = Field(20.0, alias="FETCH_TIMEOUT_SECONDS", gt=0, le=300)
+    max_feed_bytes: int = Field(10_000_000, alias="MAX_FEED_BYTES", ge=1024)
+
+    telegram_bot_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(DEFAULT_TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
+    telegram_channel: str | None = Field(None, alias="TELEGRAM_CHANNEL")
+    telegram_admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), alias="TELEGRAM_ADMIN_IDS"
+    )
+
+    log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
+    health_port: int = Field(8080, alias="HEALTH_PORT", ge=0, le=65535)
+
+    @field_validator("telegram_bot_token", "telegram_channel", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("expected comma-separated numeric Telegram user ids")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("telegram_channel")
+    @classmethod
+    def _channel_form(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if value.startswith("@") and len(value) > 1:
+            return value
+        if value.lstrip("-").isdigit():
+            return value
+        raise ValueError("expected a numeric chat id (-100...) or an @username")
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].split("+", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError("expected a sqlite:/// or postgresql:// URL")
+        return value
+
+    @property
+    def dry_run(self) -> bool:
+        """Without a token alerts are printed to stdout instead of sent."""
+        return self.telegram_bot_token is None
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(variable, value) pairs for check-config, secrets masked."""
+        rows: list[tuple[str, str]] = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            rows.append((field.alias or name.upper(), _display(name, value)))
+        return rows
+
+
+def _display(name: str, value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return mask_secret(value.get_secret_value())
+    if name == "database_url":
+        return mask_url_password(str(value))
+    if isinstance(value, frozenset):
+        return ",".join(str(v) for v in sorted(value)) or "(none)"
+    return "(unset)" if value is None else str(value)
+
+
+def mask_secret(secret: str) -> str:
+    """Show only enough of a secret to tell two apart."""
+    return "****" if len(secret) < 12 else f"{secret[:4]}…{secret[-2:]} (masked)"
+
+
+def mask_url_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in creds:
+        return url
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:****@{host}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment once; raise ConfigError naming each bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc)) from None
+
+
+def _explain(exc: ValidationError) -> str:
+    aliases = {name: f.alias or name for name, f in Settings.model_fields.items()}
+    lines = []
+    for error in exc.errors():
+        loc = str(error["loc"][0]) if error["loc"] else "settings"
+        variable = aliases.get(loc, loc)
+        shown = "" if variable == "TELEGRAM_BOT_TOKEN" else f" (got {error.get('input')!r})"
+        lines.append(f"invalid setting {variable}: {error['msg']}{shown}")
+    return "; ".join(lines)

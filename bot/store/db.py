@@ -1,0 +1,108 @@
+"""The database handle: engine, sessions, migrations.
+
+One `Database` per process, built by the composition root. SQLite runs in WAL
+mode with a busy timeout so the poller, the assessor and the delivery job can
+share one file; PostgreSQL is used through asyncpg when several workers share
+the load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.errors import StorageError
+from bot.store.migrate import upgrade
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+def to_async_url(url: str) -> str:
+    """Map the plain URL forms operators write onto the async drivers."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise StorageError(f"not a database URL: {url!r}")
+    base = scheme.split("+", 1)[0]
+    if "+" in scheme and scheme not in _ASYNC_DRIVERS.values():
+        scheme = base
+    return f"{_ASYNC_DRIVERS.get(scheme, scheme)}://{rest}"
+
+
+class Database:
+    """Owns the engine; hands out sessions; applies migrations."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = to_async_url(url)
+        self.dialect = make_url(self.url).get_backend_name()
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, **self._engine_options()
+        )
+        if self.dialect == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def _engine_options(self) -> dict[str, Any]:
+        if self.dialect == "sqlite":
+            _make_parent_folder(self.url)
+            return {"connect_args": {"timeout": 30}}
+        return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest revision (safe to run from several workers)."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.run_sync(upgrade)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError(f"cannot migrate the database: {_short(exc)}") from exc
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except (SQLAlchemyError, OSError):
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _make_parent_folder(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

@@ -1,0 +1,95 @@
+"""Fact extraction: absolute dates, numbers, named people and places, quotes; no relative dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assess.facts import extract_facts
+
+
+def kinds_and_text(sentence: str) -> set[tuple[str, str]]:
+    return {(f.kind, f.text) for f in extract_facts(sentence, {"the", "asked"})}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("The envoy arrives on June 3.", {("date", "June 3")}, id="month-day"),
+        pytest.param("The envoy arrives on 3 June.", {("date", "3 June")}, id="day-month"),
+        pytest.param("Talks ran on May 16-17 in the capital.", {("date", "May 16-17")}, id="range"),
+        pytest.param(
+            "The talks were held on 2024-06-03 there.", {("date", "2024-06-03")}, id="iso"
+        ),
+        pytest.param("The envoy came in June for talks.", {("month", "June")}, id="month-only"),
+    ],
+)
+def test_dates(sentence: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= kinds_and_text(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The envoy arrived on Friday and left yesterday.", id="weekday-yesterday"),
+        pytest.param("The envoy arrived last week, officials said.", id="last-week"),
+        pytest.param("Talks may resume soon, officials said.", id="may-verb"),
+    ],
+)
+def test_relative_dates_are_not_facts(sentence: str) -> None:
+    assert not [f for f in extract_facts(sentence) if f.kind in ("date", "month")]
+
+
+def test_same_date_same_key_however_written() -> None:
+    first = [f.key for f in extract_facts("It starts on June 3.") if f.kind == "date"]
+    second = [f.key for f in extract_facts("It starts on 3 June.") if f.kind == "date"]
+    assert first == second == ["date:6-3"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "text"),
+    [
+        pytest.param(
+            "She met Foreign Minister Petra Lanik there.",
+            "person",
+            "Petra Lanik",
+            id="capital-title",
+        ),
+        pytest.param(
+            "said ministry spokesman Ivo Trask on Monday.",
+            "person",
+            "Ivo Trask",
+            id="lowercase-title",
+        ),
+        pytest.param(
+            "She was received by Ola Brenn, the state secretary, there.",
+            "person",
+            "Ola Brenn",
+            id="apposition-title",
+        ),
+        pytest.param(
+            "The envoy flew on to Warsaw and Berlin.", "place", "Warsaw", id="capital-city"
+        ),
+        pytest.param(
+            "Delegates of the Harbour Council met.", "entity", "Harbour Council", id="organisation"
+        ),
+        pytest.param(
+            "Some 40 countries attended the talks.", "number", "40 countries", id="number"
+        ),
+        pytest.param(
+            'Sorel said there was "no quick fix" for the war.', "quote", "no quick fix", id="quote"
+        ),
+    ],
+)
+def test_named_facts(sentence: str, kind: str, text: str) -> None:
+    assert (kind, text) in kinds_and_text(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The envoy met officials.", id="the-at-start"),
+        pytest.param("Asked about the trip, officials declined to comment.", id="known-word"),
+    ],
+)
+def test_sentence_initial_grammar_is_not_a_name(sentence: str) -> None:
+    assert not [f for f in extract_facts(sentence, {"asked"}) if f.kind in ("entity", "word")]

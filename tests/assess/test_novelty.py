@@ -1,0 +1,115 @@
+"""Novelty: new dates, officials, numbers and statements count; rehashes and re-reports do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assess import Assessor
+from tests.assess.conftest import article, replay
+
+NEW_DATE = article(
+    "n1",
+    "Arvania's envoy to visit Brava from June 3",
+    "Arvania will send its special envoy Hana Sorel to Brava from June 3, the Arvanian foreign "
+    "ministry said on Monday, setting the first date for the trip Merrin promised Vell.",
+    "Tolland has said it will not give up territory for a ceasefire.",
+)
+
+CASES = [
+    pytest.param(NEW_DATE, True, id="new-date"),
+    pytest.param(
+        article(
+            "n2",
+            "Sorel meets Tolland's foreign minister",
+            "Arvania's envoy Hana Sorel held talks in Brava with Tollish Foreign Minister Petra "
+            "Lanik, the Tollish foreign ministry said.",
+            "Lanik told Sorel that Tolland would not accept a ceasefire that cost it territory.",
+        ),
+        True,
+        id="new-official-met",
+    ),
+    pytest.param(
+        article(
+            "n3",
+            "Arvania and Tolland: where things stand",
+            "Oda Merrin and Kasimir Vell spoke by phone for the first time since the border war.",
+            "Arvania says it will send its envoy Hana Sorel to Tolland for peace talks but has set "
+            "no timetable.",
+            "Tolland insists it will not give up territory for a ceasefire.",
+            "Arvania says it is neutral, and Tolland rejected its position paper as one-sided.",
+        ),
+        False,
+        id="rehash-of-corpus",
+    ),
+    pytest.param(
+        article(
+            "n4",
+            "The call, and the long road to Brava",
+            "Merrin's call to Vell was the first since the border war, and it promised an envoy.",
+            "Tolland still says it will not give up territory for a ceasefire.",
+            "Arvania's position paper, rejected by Tolland as one-sided, remains its only plan.",
+            "Sorel, the envoy Merrin chose, has not yet set off for Brava.",
+            "In a later statement the Arvanian foreign ministry said Sorel would hold talks in "
+            "Brava on June 9 with Tollish Prime Minister Ansgar Holm.",
+        ),
+        True,
+        id="fact-buried-in-last-paragraph",
+    ),
+    pytest.param(
+        article(
+            "n5",
+            "Opinion: An envoy is not a plan",
+            "Arvania's envoy Hana Sorel will find Brava unmoved, whatever Merrin promised Vell.",
+            "The regions of Kostra, Velm and Oster remain the heart of Tolland's case.",
+            "Until Arvania says what it wants, the call is a gesture.",
+        ),
+        False,
+        id="comment-piece",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc", "novel"), CASES)
+def test_novelty_against_corpus(assessor: Assessor, doc: object, novel: bool) -> None:
+    verdict = assessor.assess(doc)  # type: ignore[arg-type]
+    assert verdict.relevant
+    assert verdict.is_alert is novel
+    assert verdict.reasons[-1].startswith("new development" if novel else "nothing new")
+
+
+def test_re_report_of_alerted_development_is_not_novel(assessor: Assessor) -> None:
+    re_report = article(
+        "r1",
+        "Sorel's Brava trip set for June",
+        "The trip starts on June 3, Arvania's foreign ministry said, when Hana Sorel, its "
+        "envoy, travels to Brava at last.",
+        "Merrin had promised Vell the visit, and Tolland says it will not give up territory.",
+    )
+    first, second = replay(assessor, NEW_DATE, re_report)
+    assert first.is_alert
+    assert not second.is_alert
+    assert second.duplicate_of is None
+    assert second.repeats == "n1"
+
+
+def test_assess_does_not_learn(assessor: Assessor) -> None:
+    size = assessor.size
+    assert assessor.assess(NEW_DATE).is_alert
+    assert assessor.assess(NEW_DATE).is_alert
+    assert assessor.size == size
+
+
+def test_learn_is_deterministic_for_restarts(assessor: Assessor) -> None:
+    from tests.assess.conftest import corpus_documents, topic
+
+    verdicts = replay(assessor, NEW_DATE)
+    rebuilt = Assessor(topic(), corpus_documents())
+    rebuilt.learn(NEW_DATE, verdicts[0])
+    probe = article(
+        "p",
+        "t",
+        "Sorel goes to Brava from June 3, Arvania's ministry said again.",
+        "Merrin promised Vell the trip and Tolland welcomed Sorel.",
+    )
+    assert rebuilt.assess(probe) == assessor.assess(probe)
+    assert rebuilt.size == assessor.size

@@ -1,0 +1,51 @@
+"""The alert text: short headline, new facts in the summary, the closest earlier statement."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assess import Assessor, format_verdict
+from bot.assess.analysis import clean_title
+from tests.assess.conftest import article
+
+ALERT = article(
+    "s1",
+    "Arvania's envoy to visit Brava from June 3 - Daily Invented",
+    "Arvania will send its special envoy Hana Sorel to Brava from June 3, the Arvanian foreign "
+    "ministry said on Monday.",
+    "Governments have doubted a quick breakthrough in the peace talks.",
+    "Sorel will also meet Tollish Foreign Minister Petra Lanik, ministry spokesman Ivo Trask said.",
+)
+
+
+def test_summary_carries_new_facts_and_before(assessor: Assessor) -> None:
+    verdict = assessor.assess(ALERT)
+    assert verdict.is_alert
+    assert "June 3" in verdict.summary
+    assert "Petra Lanik" in verdict.summary
+    assert len(verdict.summary) <= 700
+    assert "June 3" in verdict.new_facts
+    # The closest corpus statement on the envoy's trip, not just any corpus sentence.
+    assert verdict.before is not None
+    assert "envoy" in verdict.before
+    assert verdict.headline == "Arvania's envoy to visit Brava from June 3"
+
+
+def test_format_verdict_is_readable(assessor: Assessor) -> None:
+    text = format_verdict(ALERT, assessor.assess(ALERT))
+    assert "ALERT" in text
+    assert "before:" in text
+    assert "June 3" in text
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        pytest.param("Envoy lands - Daily Invented", "Envoy lands", id="aggregator-outlet"),
+        pytest.param("REFILE-Envoy lands", "Envoy lands", id="refile"),
+        pytest.param("Opinion: Envoy lands", "Envoy lands", id="comment-label"),
+        pytest.param("Envoy lands in Brava", "Envoy lands in Brava", id="plain"),
+    ],
+)
+def test_clean_title(title: str, expected: str) -> None:
+    assert clean_title(title) == expected

@@ -1,0 +1,141 @@
+"""The feeds file drives the feeds table; admin feeds survive; `talkwatch feeds` shows each state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.defaults import default_feeds_file
+from bot.domain import FeedSpec
+from bot.errors import ConfigError
+from bot.feeds_file import load_feeds_file
+from bot.polling import format_feeds_table
+from bot.store import Database
+from bot.store.feeds import add_feed, due_feeds, list_feeds, remove_feed, sync_feeds
+
+NOW = datetime(2023, 6, 1, tzinfo=UTC)
+
+
+async def test_sync_adds_updates_and_removes_file_feeds(database: Database) -> None:
+    first = await sync_feeds(
+        database,
+        [FeedSpec("A", "https://a.test/rss"), FeedSpec("B", "https://b.test/rss")],
+        now=NOW,
+    )
+    assert first.added == ("https://a.test/rss", "https://b.test/rss")
+
+    second = await sync_feeds(
+        database,
+        [FeedSpec("A renamed", "https://a.test/rss", 600), FeedSpec("C", "https://c.test/rss")],
+        now=NOW,
+    )
+    assert (second.added, second.updated, second.removed) == (
+        ("https://c.test/rss",),
+        ("https://a.test/rss",),
+        ("https://b.test/rss",),
+    )
+    feeds = {f.url: f for f in await list_feeds(database)}
+    assert set(feeds) == {"https://a.test/rss", "https://c.test/rss"}
+    assert (feeds["https://a.test/rss"].name, feeds["https://a.test/rss"].interval_seconds) == (
+        "A renamed",
+        600,
+    )
+    assert (
+        await sync_feeds(
+            database,
+            [FeedSpec("A renamed", "https://a.test/rss", 600), FeedSpec("C", "https://c.test/rss")],
+            now=NOW,
+        )
+    ) == type(first)()
+
+
+async def test_admin_feeds_survive_syncs_and_can_be_removed(database: Database) -> None:
+    added = await add_feed(database, FeedSpec("Extra", "https://extra.test/rss"), now=NOW)
+    assert added is not None and added.origin == "admin" and added.last_status == "never"
+    assert await add_feed(database, FeedSpec("Extra", "https://extra.test/rss")) is None
+
+    await sync_feeds(database, [FeedSpec("A", "https://a.test/rss")], now=NOW)
+    assert {f.url for f in await list_feeds(database)} == {
+        "https://a.test/rss",
+        "https://extra.test/rss",
+    }
+    assert await remove_feed(database, "https://extra.test/rss")
+    assert not await remove_feed(database, "https://extra.test/rss")
+
+
+async def test_new_feeds_are_due_at_once(sqlite_database: Database) -> None:
+    await sync_feeds(sqlite_database, [FeedSpec("A", "https://a.test/rss")], now=NOW)
+    assert [f.name for f in await due_feeds(sqlite_database, NOW)] == ["A"]
+
+
+async def test_feeds_table_shows_status_success_and_last_error(sqlite_database: Database) -> None:
+    await sync_feeds(sqlite_database, [FeedSpec("Wire", "https://wire.test/rss")], now=NOW)
+    table = format_feeds_table(await list_feeds(sqlite_database))
+    header, row = table.splitlines()
+    for column in ("name", "url", "status", "last success", "errors", "last error"):
+        assert column in header
+    assert row.split() == ["Wire", "https://wire.test/rss", "never", "-", "0", "-"]
+    assert format_feeds_table([]) == "No feeds."
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "feeds.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_feeds_file_entries_become_specs(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[feeds]]\nname = "A"\nurl = "https://a.test/rss"\n\n'
+        '[[feeds]]\nname = "B"\nurl = "https://b.test/rss"\ninterval_seconds = 900\n',
+    )
+    assert load_feeds_file(path) == [
+        FeedSpec("A", "https://a.test/rss"),
+        FeedSpec("B", "https://b.test/rss", 900),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[feeds]]\nname = "A"\n', r"feed #1 \(A\): 'url' must be an http"),
+        ('[[feeds]]\nname = "A"\nurl = "ftp://a.test"\n', "'url' must be an http"),
+        ('[[feeds]]\nurl = "https://a.test"\n', "'name' must be a non-empty string"),
+        ('[[feeds]]\nname = "A"\nurl = "https://a.test"\ninterval = 5\n', "unknown key"),
+        ('[[feeds]]\nname = "A"\nurl = "https://a.test"\ninterval_seconds = 5\n', ">= 30"),
+        (
+            '[[feeds]]\nname = "A"\nurl = "https://a.test"\n[[feeds]]\nname = "B"\nurl = "https://a.test"\n',
+            "listed twice",
+        ),
+        ("feeds = 3\n", "expected"),
+        ("[[feeds]\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_feeds_file_names_the_file_and_entry(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_feeds_file(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_feeds_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read feeds file"):
+        load_feeds_file(tmp_path / "absent.toml")
+
+
+def test_the_shipped_feeds_file_is_valid_and_covers_the_story() -> None:
+    specs = load_feeds_file(default_feeds_file())
+    assert len(specs) >= 10
+    urls = " ".join(s.url for s in specs)
+    for source in (
+        "bbc",
+        "theguardian",
+        "kyivindependent",
+        "globaltimes",
+        "scmp",
+        "news.google.com",
+    ):
+        assert source in urls

@@ -1,0 +1,54 @@
+"""A delivery worker process, for crash tests and the fan-out benchmark.
+
+    python -m tests.telegram.worker DB_URL BASE_URL TOKEN RATE LEASE
+
+Drains the outbox through the real Delivery and a real PTB Bot, then exits;
+tests kill it with SIGKILL mid-burst and start another to finish the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.publish.channel import TelegramPublisher
+from bot.publish.delivery import Delivery, DeliveryLimits
+from bot.store import Database
+from bot.store.outbox import status_counts
+
+CONCURRENCY = 16
+
+
+def make_bot(base_url: str, token: str) -> Bot:
+    """A plain Bot with a pool big enough for the delivery's concurrency."""
+    request = HTTPXRequest(connection_pool_size=CONCURRENCY + 2, pool_timeout=10.0)
+    return Bot(token, base_url=base_url, request=request)
+
+
+async def drain(db_url: str, base_url: str, token: str, rate: float, lease: float) -> int:
+    db = Database(db_url)
+    limits = DeliveryLimits(global_per_second=rate, lease_seconds=lease, concurrency=CONCURRENCY)
+    sent = 0
+    async with make_bot(base_url, token) as bot:
+        delivery = Delivery(db, TelegramPublisher(bot), limits)
+        while True:
+            sent += await delivery.run_once()
+            counts = await status_counts(db)
+            if not counts.get("pending") and not counts.get("sending"):
+                break
+            await asyncio.sleep(0.1)
+    await db.dispose()
+    return sent
+
+
+def main() -> None:
+    db_url, base_url, token, rate, lease = sys.argv[1:6]
+    sent = asyncio.run(drain(db_url, base_url, token, float(rate), float(lease)))
+    print(f"sent {sent}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

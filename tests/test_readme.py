@@ -1,0 +1,39 @@
+"""The README is the operator's manual: every setting documented, its test command is CI's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _fresh_machine_commands() -> list[str]:
+    block = re.search(r"```(?:sh|bash|console)?\n(.*?)```", README, re.S)
+    assert block, "the README opens with a code block holding the fresh-machine commands"
+    return [
+        line.strip()
+        for line in block.group(1).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    for field in Settings.model_fields.values():
+        assert field.alias is not None
+        assert re.search(rf"^\|\s*`{field.alias}`\s*\|", README, re.M), (
+            f"{field.alias} undocumented"
+        )
+
+
+def test_readme_opens_with_exactly_two_commands() -> None:
+    assert len(_fresh_machine_commands()) == 2
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _fresh_machine_commands()[1]
+    ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci_script.splitlines()
