@@ -26,7 +26,29 @@ FEEDS = 1000
 ITEMS = 50
 CHANGED_SHARE = 0.10
 NEW_ITEMS_PER_CHANGE = 5
-WORDS = ["China", "Ukraine", "envoy", "peace", "talks", "Kyiv", "Beijing", "Moscow", "minister", "visit", "said", "officials", "statement", "meeting", "foreign", "ministry", "plan", "war", "ceasefire", "diplomats", "capital"]
+WORDS = [
+    "China",
+    "Ukraine",
+    "envoy",
+    "peace",
+    "talks",
+    "Kyiv",
+    "Beijing",
+    "Moscow",
+    "minister",
+    "visit",
+    "said",
+    "officials",
+    "statement",
+    "meeting",
+    "foreign",
+    "ministry",
+    "plan",
+    "war",
+    "ceasefire",
+    "diplomats",
+    "capital",
+]
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -77,18 +99,23 @@ class FeedSite:
         return f'"{feed}-{self.version[feed]}"'
 
 
-async def _handle(site: FeedSite, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _handle(
+    site: FeedSite, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             path = lines[0].split(" ")[1]
-            headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+            headers = {
+                k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
+            }
             status, extra, body = _respond(site, path, headers)
             close = headers.get("connection", "").lower() == "close"
             writer.write(
                 f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}"
-                f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n".encode() + body
+                f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n".encode()
+                + body
             )
             await writer.drain()
             if close:
@@ -110,13 +137,19 @@ def _respond(site: FeedSite, path: str, headers: dict[str, str]) -> tuple[str, s
     validators = f"ETag: {etag}\r\nLast-Modified: {format_datetime(EPOCH, usegmt=True)}\r\n"
     if headers.get("if-none-match") == etag:
         return "304 Not Modified", validators, b""
-    return "200 OK", validators + "Content-Type: application/rss+xml; charset=utf-8\r\n", site.body(feed)
+    return (
+        "200 OK",
+        validators + "Content-Type: application/rss+xml; charset=utf-8\r\n",
+        site.body(feed),
+    )
 
 
 def serve(port_queue: mp.Queue[int]) -> None:
     async def main() -> None:
         holder: list[FeedSite] = []
-        server = await asyncio.start_server(lambda r, w: _handle(holder[0], r, w), "127.0.0.1", 0, backlog=1024)
+        server = await asyncio.start_server(
+            lambda r, w: _handle(holder[0], r, w), "127.0.0.1", 0, backlog=1024
+        )
         port = server.sockets[0].getsockname()[1]
         holder.append(FeedSite(f"http://127.0.0.1:{port}"))
         port_queue.put(port)
@@ -150,7 +183,26 @@ def run_naive(base: str) -> float:
 # --- Talkwatch's cycle ------------------------------------------------------------------------
 
 
-async def run_talkwatch(base: str, cycles: int, concurrency: int) -> tuple[float, list[float], int]:
+def reset_peak_rss() -> None:
+    """Linux: writing 5 to clear_refs resets this process's peak RSS (VmHWM)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_peak_mb(_: int) -> float:
+    """Peak RSS of a parse worker (counted too: its memory is part of the cycle's cost)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def run_talkwatch(
+    base: str, cycles: int, concurrency: int
+) -> tuple[float, list[float], int, float]:
     import httpx
 
     from bot.domain import FeedSpec
@@ -165,23 +217,32 @@ async def run_talkwatch(base: str, cycles: int, concurrency: int) -> tuple[float
         await sync_feeds(db, [FeedSpec(f"feed {i}", f"{base}/feed/{i}") for i in range(FEEDS)])
         now = datetime.now(UTC)
         pool = make_parse_pool()
-        async with build_client(max_connections=concurrency) as client, httpx.AsyncClient() as control:
+        async with (
+            build_client(max_connections=concurrency) as client,
+            httpx.AsyncClient() as control,
+        ):
             fetcher = Fetcher(client)
             started = time.perf_counter()
             first = await poll_cycle(db, fetcher, now=now, concurrency=concurrency, parser=pool)
             initial = time.perf_counter() - started
+            reset_peak_rss()  # the measured peak is the steady state's, not the backlog's
             steady: list[float] = []
             for cycle in range(1, cycles + 1):
                 await control.get(f"{base}/_advance?seed={cycle}")
                 now += timedelta(hours=1)
                 started = time.perf_counter()
-                report = await poll_cycle(db, fetcher, now=now, concurrency=concurrency, parser=pool)
+                report = await poll_cycle(
+                    db, fetcher, now=now, concurrency=concurrency, parser=pool
+                )
                 steady.append(time.perf_counter() - started)
-                print(f"  cycle {cycle}: {steady[-1]:.2f}s, {len(report.outcomes)} feeds, "
-                      f"{report.new_articles} new articles")
+                print(
+                    f"  cycle {cycle}: {steady[-1]:.2f}s, {len(report.outcomes)} feeds, "
+                    f"{report.new_articles} new articles"
+                )
+        worker_mb = max(pool.map(worker_peak_mb, range(4)))
         pool.shutdown()
         await db.dispose()
-    return initial, steady, first.new_articles
+    return initial, steady, first.new_articles, peak_rss_mb() + worker_mb
 
 
 def main() -> None:
@@ -195,15 +256,17 @@ def main() -> None:
     server.start()
     base = f"http://127.0.0.1:{ports.get(timeout=30)}"
     try:
-        initial, steady, stored = asyncio.run(run_talkwatch(base, args.cycles, args.concurrency))
+        initial, steady, stored, peak_mb = asyncio.run(
+            run_talkwatch(base, args.cycles, args.concurrency)
+        )
         naive = run_naive(base)
     finally:
         server.terminate()
         server.join()
     cycle_s = statistics.median(steady)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"initial cycle (backlog of {stored} articles): {initial:.2f}s")
     print(f"steady-state cycles: {', '.join(f'{s:.2f}' for s in steady)} s (median {cycle_s:.2f}s)")
+    print(f"peak RSS during steady-state cycles (main + parse worker): {peak_mb:.0f} MB")
     print(f"naive sequential feedparser.parse(url) loop: {naive:.2f}s")
     print(f"RESULT speedup={naive / cycle_s:.1f} cycle_s={cycle_s:.2f} peak_mb={peak_mb:.0f}")
 

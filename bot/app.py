@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -23,7 +24,7 @@ from bot.ingest.fetch import Fetcher, build_client
 from bot.knowledge import load_corpus, load_topic
 from bot.observe import Metrics
 from bot.pipeline import Pipeline
-from bot.polling import poll_cycle, probe_feed
+from bot.polling import make_parse_pool, poll_cycle, probe_feed
 from bot.settings import Settings
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
@@ -46,6 +47,7 @@ class Core:
     assessor: Assessor
     pipeline: Pipeline
     metrics: Metrics
+    parse_pool: Executor | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     async def metrics_snapshot(self) -> bytes:
@@ -56,6 +58,8 @@ class Core:
     async def close(self) -> None:
         await self.http.aclose()
         await self.db.dispose()
+        if self.parse_pool is not None:
+            self.parse_pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_assessor(settings: Settings) -> Assessor:
@@ -73,10 +77,14 @@ async def open_database(settings: Settings) -> Database:
     return db
 
 
-async def build_core(settings: Settings, *, feeds: Sequence[FeedSpec] | None = None) -> Core:
+async def build_core(
+    settings: Settings, *, feeds: Sequence[FeedSpec] | None = None, parse_pool: bool = False
+) -> Core:
     """Migrate, sync the feeds, rebuild the knowledge base: ready to poll and assess.
 
     `feeds` replaces the feeds file (the demo points the poller at its own server).
+    `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
+    long-running process with many feeds (see benchmarks/poll_cycle.py).
     """
     specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
     assessor = build_assessor(settings)
@@ -84,19 +92,21 @@ async def build_core(settings: Settings, *, feeds: Sequence[FeedSpec] | None = N
     http = build_client(read_timeout=settings.fetch_timeout_seconds)
     fetcher = Fetcher(http, max_bytes=settings.max_feed_bytes)
     metrics = Metrics()
+    pool = make_parse_pool() if parse_pool else None
 
     async def poll(now: datetime | None) -> PollReport:
         return await poll_cycle(
             db,
             fetcher,
             now=now,
+            parser=pool,
             concurrency=settings.fetch_concurrency,
             poll_interval_seconds=settings.poll_interval_seconds,
         )
 
     channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
     pipeline = Pipeline(db, assessor, poll, channel=channel, metrics=metrics)
-    core = Core(settings, db, http, fetcher, assessor, pipeline, metrics)
+    core = Core(settings, db, http, fetcher, assessor, pipeline, metrics, pool)
     try:
         await sync_feeds(db, specs)
         learned = await core.pipeline.rebuild_knowledge()

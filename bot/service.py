@@ -108,7 +108,7 @@ async def serve(
     configure_logging(settings.log_level, settings.log_format, _secrets(settings))
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
-    core = await build_core(settings)
+    core = await build_core(settings, parse_pool=True)
     make_frontend = frontend_factory or _default_frontend
     frontend, delivery = await make_frontend(core)
     jobs = Jobs()

@@ -96,10 +96,12 @@ class Assessor:
     def _relevance(self, analysis: Analysis) -> Relevance:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}
         lead = analysis.title_words + [w for s in analysis.sentences[:2] for w in s.lowered]
+        opening = analysis.title_words + [w for s in analysis.sentences[:1] for w in s.lowered]
         return judge_relevance(
             self._profile,
             [s.lowered for s in analysis.sentences],
             lead,
+            opening,
             analysis.doc_terms,
             idf,
             self.thresholds,

@@ -70,6 +70,7 @@ def judge_relevance(
     profile: StoryProfile,
     sentence_words: Sequence[Sequence[str]],
     lead_words: Sequence[str],
+    opening_words: Sequence[str],
     doc_terms: set[str],
     idf: dict[str, float],
     thresholds: Thresholds,
@@ -81,9 +82,18 @@ def judge_relevance(
     lead_sides = len(profile.sides_in(lead_words))
     overlap = profile.overlap(doc_terms, idf)
     score = _combine(cooccurrence, lead_sides >= needed, overlap, thresholds)
-    relevant = score >= thresholds.relevance_min and together >= thresholds.min_joint_sentences
+    opening_joint = len(profile.sides_in(opening_words)) >= needed
+    needed_joint = _joint_needed(len(sentence_words), opening_joint, thresholds)
+    relevant = score >= thresholds.relevance_min and together >= needed_joint
     reason = _reason(relevant, together, lead_sides, needed, overlap)
     return Relevance(score, cooccurrence, lead_sides, overlap, relevant, reason)
+
+
+def _joint_needed(sentences: int, opening_joint: bool, thresholds: Thresholds) -> int:
+    """In a flash whose headline and first sentence name both sides, that is the story."""
+    if opening_joint and sentences <= thresholds.short_article_sentences:
+        return 1
+    return thresholds.min_joint_sentences
 
 
 def _joint_sentences(

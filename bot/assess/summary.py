@@ -45,7 +45,12 @@ def summarise(analysis: Analysis, novelty: Novelty, thresholds: Thresholds) -> S
 
 def _before(chosen: list[SentenceNovelty], thresholds: Thresholds) -> str | None:
     """The known sentence closest to any summary sentence, if it is on the same point."""
-    best = max((c.nearest for c in chosen if c.nearest), key=lambda m: m.similarity, default=None)
+    statements = (
+        c.nearest
+        for c in chosen
+        if c.nearest and len(c.nearest.text.split()) >= thresholds.before_min_words
+    )
+    best = max(statements, key=lambda m: m.similarity, default=None)
     if best is None or best.similarity < thresholds.before_min:
         return None
     return _shorten(best.text, thresholds.summary_max_chars)

@@ -31,6 +31,9 @@ class Thresholds:
     # One sentence naming both sides is a passing mention (the Vatican envoy piece says
     # China once); two are needed.
     min_joint_sentences: int = 2
+    # ...except in a wire flash: in an article of this many sentences or fewer whose lead
+    # names both sides, that lead is its subject (dev articles have 8+ sentences).
+    short_article_sentences: int = 3
 
     # Copies. Syndicated, trimmed or reordered dev copies share 76-91% of the smaller
     # text's sampled shingles; independent reports of the same event at most 6%.
@@ -52,6 +55,10 @@ class Thresholds:
     # Summaries. The closest earlier statement is shown as "Before" only when it is
     # about the same point: below 0.2 cosine the nearest sentence is on another subject.
     before_min: float = 0.2
+    # A "before" must be a statement, not a fragment: one- or two-word lines
+    # ("Welcome back!", "Read more") match any sentence sharing a word with a
+    # high cosine. Real statements in the corpus are 8+ words long.
+    before_min_words: int = 6
     # A sentence this close to a known one re-tells that point (for `repeats`): dev
     # re-reports match their source alert's sentences at 0.3-0.7.
     same_point_similarity: float = 0.3

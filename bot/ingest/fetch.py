@@ -10,6 +10,7 @@ Expected failures become `FetchError` with a short message for `last_error`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import zlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -137,10 +138,9 @@ class Fetcher:
 
 async def _drain(response: httpx.Response) -> None:
     """Read a small unwanted body so the keep-alive connection can be reused."""
-    try:
+    # Too big or undecodable: the connection is simply closed instead.
+    with contextlib.suppress(FetchError):
         await read_capped(response, _DRAIN_BYTES)
-    except FetchError:
-        pass  # too big or undecodable: the connection is simply closed instead
 
 
 def _request_headers(etag: str | None, last_modified: str | None, accept: str) -> dict[str, str]:

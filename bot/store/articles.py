@@ -23,6 +23,7 @@ from bot.store.db import Database
 from bot.store.models import ArticleRow
 
 CHUNK = 500  # keys per IN (...) query
+INSERT_BATCH = 1000  # rows per multi-row INSERT
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,12 @@ async def store_articles(
         )
         # Another worker may store the same identity between our check and this insert.
         statement = insert(ArticleRow).on_conflict_do_nothing(index_elements=["identity"])
-        result = await session.execute(statement.returning(ArticleRow.feed_id), rows)
-        return Counter(result.scalars().all())
+        stored: Counter[int | None] = Counter()
+        for start in range(0, len(rows), INSERT_BATCH):  # bounded memory for a big backlog
+            batch = rows[start : start + INSERT_BATCH]
+            result = await session.execute(statement.returning(ArticleRow.feed_id), batch)
+            stored.update(result.scalars().all())
+        return stored
 
 
 def _values(article: NewArticle, fetched_at: datetime) -> dict[str, Any]:

@@ -44,6 +44,19 @@ CASES = [
         False,
         id="passing-mention",
     ),
+    pytest.param(
+        ("Arvania's envoy Hana Sorel will visit Brava on June 30 to meet Kasimir Vell.",),
+        True,
+        id="wire-flash-lead-names-both-sides",
+    ),
+    pytest.param(
+        (
+            "Kasimir Vell toured weapons factories in the west of Tolland on Monday.",
+            "Arvania, he said, had offered only words.",
+        ),
+        False,
+        id="short-piece-with-a-passing-mention",
+    ),
 ]
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from bot.assess import Assessor, format_verdict
 from bot.assess.analysis import clean_title
-from tests.assess.conftest import article
+from bot.domain import Document
+from tests.assess.conftest import article, corpus_documents, topic
 
 ALERT = article(
     "s1",
@@ -49,3 +50,25 @@ def test_format_verdict_is_readable(assessor: Assessor) -> None:
 )
 def test_clean_title(title: str, expected: str) -> None:
     assert clean_title(title) == expected
+
+
+def test_before_is_a_statement_not_a_fragment(assessor: Assessor) -> None:
+    """A web-page fragment in the corpus ("Welcome back!") must never be quoted as "before"."""
+    fragment = Document(
+        key="corpus:page.txt",
+        title="Arvania and Tolland",
+        text="Welcome back!\n\nArvania and Tolland held talks on the border war last year.",
+    )
+    learner = Assessor(topic(), [*corpus_documents(), fragment])
+    verdict = learner.assess(
+        article(
+            "s2",
+            "Arvania pledges 40 field hospitals to Tolland",
+            "Arvania will give Tolland 40 field hospitals worth 90 million crowns, Arvanian "
+            "envoy Hana Sorel said in Brava on Monday.",
+            "Aid is welcome, Tollish Foreign Minister Petra Lanik said, but not a substitute for "
+            "peace talks.",
+        )
+    )
+    assert verdict.is_alert
+    assert verdict.before != "Welcome back!"

@@ -8,6 +8,7 @@ out slow, hanging and broken publishers.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -155,10 +156,8 @@ def _handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self.connection.close()
 
         def finish(self) -> None:
-            try:
+            with contextlib.suppress(OSError):
                 super().finish()
-            except OSError:
-                pass
 
     return Handler
 

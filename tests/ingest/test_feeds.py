@@ -1,4 +1,4 @@
-"""The feeds file drives the feeds table; admin feeds survive; `talkwatch feeds` shows each state."""
+"""The feeds file drives the feeds table; admin feeds survive; `talkwatch feeds` shows state."""
 
 from __future__ import annotations
 

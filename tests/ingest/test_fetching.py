@@ -1,4 +1,4 @@
-"""Fetching is polite and bounded: our UA, validators, size caps, redirects, Retry-After, timeouts."""
+"""Polite, bounded fetching: our UA, validators, size caps, redirects, Retry-After, timeouts."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ async def test_a_hanging_server_hits_the_read_timeout(server: FeedServer, fetche
 async def test_a_slow_drip_hits_the_overall_deadline(server: FeedServer) -> None:
     url = server.route("/drip", Reply(b"x" * 4000, drip=0.05))
     async with local_client() as client:
-        with pytest.raises(FetchError, match="timed out after 0.5 s"):
+        with pytest.raises(FetchError, match=r"timed out after 0\.5 s"):
             await Fetcher(client, deadline_seconds=0.5).fetch(url)
 
 

@@ -1,4 +1,4 @@
-"""The polling schedule as a plain decider: interval, ttl floor, backoff with jitter, Retry-After."""
+"""The polling schedule as a plain decider: interval, ttl floor, backoff, jitter, Retry-After."""
 
 from __future__ import annotations
 

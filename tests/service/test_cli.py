@@ -1,0 +1,133 @@
+"""The `talkwatch` commands as an operator types them, each in a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.replay import ReplayServer, default_stream_dir
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSESS_FIXTURES = ROOT / "tests" / "assess" / "fixtures"
+
+
+def talkwatch(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    aliases = {f.alias for f in Settings.model_fields.values()}
+    base = {k: v for k, v in os.environ.items() if k not in aliases}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**base, **(env or {})},
+        cwd=cwd or ROOT,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_demo_prints_the_alerts_and_explains_each_silence(tmp_path: Path) -> None:
+    result = talkwatch("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("-> fresh development, alert:") == 6
+    assert out.count("-> silent:") == 6
+    assert "not relevant" in out
+    assert "copy of" in out
+    assert "Also:" in out
+    assert "Done in" in out
+    assert not (tmp_path / "data").exists(), "the demo keeps nothing on disk"
+
+
+def test_poll_once_reports_and_survives_a_dead_feed(tmp_path: Path) -> None:
+    with ReplayServer(default_stream_dir(), released=3) as server:
+        feeds = "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in server.feed_urls)
+        feeds += '[[feeds]]\nname = "Dead feed"\nurl = "http://127.0.0.1:9/rss"\n'
+        (tmp_path / "feeds.toml").write_text(feeds)
+        env = {
+            "FEEDS_FILE": str(tmp_path / "feeds.toml"),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/tw.db",
+        }
+        result = talkwatch("poll-once", env=env)
+        table = talkwatch("feeds", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "failed" in result.stdout
+    assert "new articles" in result.stdout or "new article" in result.stdout
+    assert "backlog" in result.stdout, "first-poll items are learned silently"
+    assert table.returncode == 0, table.stderr
+    assert "Dead feed" in table.stdout
+    assert "Northstar Wire" in table.stdout
+
+
+def test_poll_once_with_an_unreachable_database_fails_clearly(tmp_path: Path) -> None:
+    result = talkwatch("poll-once", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 3
+    assert "storage error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_assess_a_text_file_as_json(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "China's envoy Li Hui to visit Kyiv on June 30\n\n"
+        "China's special representative Li Hui will visit Kyiv on June 30 and meet Ukrainian "
+        "Foreign Minister Dmytro Kuleba, China's foreign ministry spokesman said on Monday, "
+        "following the phone call between Xi Jinping and Volodymyr Zelensky.\n"
+    )
+    result = talkwatch(
+        "assess", str(article), "--json", env={"DATABASE_URL": f"sqlite:///{tmp_path}/tw.db"}
+    )
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["relevant"] is True
+    assert verdict["alert"] is True
+    assert "June 30" in verdict["new_facts"]
+
+
+def test_assess_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = talkwatch(
+        "assess", str(tmp_path / "nope.txt"), env={"DATABASE_URL": f"sqlite:///{tmp_path}/tw.db"}
+    )
+    assert result.returncode == 2
+    assert "nope.txt" in result.stderr
+
+
+def test_eval_prints_figures_as_json() -> None:
+    result = talkwatch(
+        "eval",
+        str(ASSESS_FIXTURES),
+        "--json",
+        env={
+            "CORPUS_DIR": str(ASSESS_FIXTURES / "corpus"),
+            "TOPIC_FILE": str(ASSESS_FIXTURES / "topic.toml"),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    for key in (
+        "precision",
+        "recall",
+        "f1",
+        "duplicate_alerts",
+        "irrelevant_alerts",
+        "keyfact_coverage",
+        "latency_ms_p50",
+        "latency_ms_p99",
+        "articles",
+    ):
+        assert key in figures
+    assert {"id", "alerted", "verdict"} <= set(figures["articles"][0])
+
+
+def test_eval_on_a_folder_without_a_stream_says_so(tmp_path: Path) -> None:
+    result = talkwatch("eval", str(tmp_path))
+    assert result.returncode == 2
+    assert "stream.jsonl" in result.stderr

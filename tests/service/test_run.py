@@ -1,0 +1,176 @@
+"""`talkwatch run` as an operator runs it: a real process, real feeds, a Bot API, SIGTERM.
+
+The process polls a local replay server, assesses, posts alerts to a channel
+through the fake Bot API, answers /subscribe, serves /healthz and /metrics,
+logs JSON without the token, and stops cleanly within 10 s of SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.replay import ReplayServer, default_stream_dir
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+CHANNEL = -1001234567890
+USER = 4242
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Running:
+    process: asyncio.subprocess.Process
+    health: str
+    feeds: ReplayServer
+    telegram: FakeBotAPI
+    stderr: list[str]
+
+
+async def _wait_for(check: Callable[[], Any], within: float, what: str) -> Any:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        value = await check() if asyncio.iscoroutinefunction(check) else check()
+        if value:
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{what}: not within {within} s")
+
+
+async def _collect(stream: asyncio.StreamReader, lines: list[str]) -> None:
+    while line := await stream.readline():
+        lines.append(line.decode("utf-8", "replace").rstrip("\n"))
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    async with ReplayServer(default_stream_dir()) as feeds:
+        with FakeBotAPI(private_per_second=5) as telegram:
+            telegram.chat(CHANNEL, "channel")
+            feeds_file = tmp_path / "feeds.toml"
+            feeds_file.write_text(
+                "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
+            )
+            port = _free_port()
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
+                "FEEDS_FILE": str(feeds_file),
+                "POLL_INTERVAL_SECONDS": "1",
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_BASE_URL": telegram.base_url,
+                "TELEGRAM_CHANNEL": str(CHANNEL),
+                "TELEGRAM_ADMIN_IDS": "1",
+                "HEALTH_PORT": str(port),
+                "LOG_FORMAT": "json",
+                "LOG_LEVEL": "INFO",
+            }
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            stderr: list[str] = []
+            assert process.stderr is not None
+            reader = asyncio.create_task(_collect(process.stderr, stderr))
+            try:
+                yield Running(process, f"http://127.0.0.1:{port}", feeds, telegram, stderr)
+            finally:
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+                await reader
+
+
+async def _get(url: str) -> httpx.Response | None:
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return await client.get(url)
+    except httpx.HTTPError:
+        return None
+
+
+def _metric(text: str, name: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> None:
+    async def healthy() -> bool:
+        response = await _get(f"{running.health}/healthz")
+        return response is not None and response.status_code == 200
+
+    await _wait_for(healthy, 30, "healthz answers 200")
+
+    async def first_poll_done() -> bool:
+        response = await _get(f"{running.health}/metrics")
+        return response is not None and _metric(response.text, "talkwatch_feed_polls_total") >= 4
+
+    await _wait_for(first_poll_done, 20, "the first poll of the four feeds")
+
+    running.telegram.type_text(USER, "/subscribe")
+    await _wait_for(lambda: running.telegram.sent(USER), 10, "an answer to /subscribe")
+    # s01-s04 of the demo stream: a rehash, an unrelated story, two developments.
+    running.feeds.release_next(4)
+    await _wait_for(lambda: len(running.telegram.sent(CHANNEL)) >= 2, 40, "two channel alerts")
+    # s05 is a near-copy of s04 from another outlet: the alert is edited, not posted again.
+    running.feeds.release_next(1)
+    await _wait_for(
+        lambda: any("Also:" in m["text"] for m in running.telegram.sent(CHANNEL)),
+        20,
+        "the channel alert edited to add the second outlet",
+    )
+
+    channel = running.telegram.sent(CHANNEL)
+    assert len(channel) == 2
+    assert sum("Also:" in m["text"] for m in channel) == 1
+    await _wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
+    assert running.telegram.count("sendMessage", 429) == 0
+
+    metrics = await _get(f"{running.health}/metrics")
+    assert metrics is not None
+    assert _metric(metrics.text, "talkwatch_alerts_total") == 2
+    assert "talkwatch_outbox_pending" in metrics.text
+
+    started = time.monotonic()
+    running.process.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(running.process.wait(), timeout=15)
+    assert code == 0
+    assert time.monotonic() - started < 10
+
+    await asyncio.sleep(0.2)
+    log = "\n".join(running.stderr)
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log
+    events = [json.loads(line) for line in running.stderr if line.startswith("{")]
+    assert len(events) == len([line for line in running.stderr if line.strip()])
+    names = {e["event"] for e in events}
+    assert {"talkwatch running", "poll cycle done", "stopped cleanly"} <= names
