@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Core, build_core, chat_services
 from bot.chat.frontend import SilentFrontend, TelegramFrontend, build_delivery_bot
+from bot.domain import FeedStatus
 from bot.health import HealthServer
 from bot.observe import configure_logging
 from bot.publish.channel import DryRunPublisher, TelegramPublisher
@@ -147,6 +148,18 @@ async def serve(
 
 async def _poll(core: Core) -> None:
     report, assessed = await core.pipeline.run_cycle()
+    for outcome in report.outcomes:
+        level = logging.WARNING if outcome.status is FeedStatus.FAILED else logging.INFO
+        log.log(
+            level,
+            "feed polled",
+            extra={
+                "feed": outcome.feed_url,
+                "status": outcome.status.value,
+                "new_articles": outcome.new_articles,
+                "error": outcome.error or "",
+            },
+        )
     alerts = sum(1 for a in assessed if a.verdict.is_alert and not a.article.backlog)
     log.info(
         "poll cycle done",

@@ -7,7 +7,7 @@ known sentence) and new facts (dates, names, places, numbers, quoted
 statements never mentioned before). A sentence contributes its new facts
 only when it is not already covered; a development buried in paragraph four
 counts as much as one in the lead. Comment pieces (opinion, analysis,
-explainers) argue about developments and never count as one.
+explainers) argue about developments, so they need much more new evidence.
 """
 
 from __future__ import annotations
@@ -71,7 +71,10 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
     score = round(sum(f.weight for f in new_facts), 3)
-    novel = score >= thresholds.novelty_min and not analysis.is_comment
+    needed = thresholds.novelty_min * (
+        thresholds.comment_novelty_factor if analysis.is_comment else 1.0
+    )
+    novel = score >= needed
     reason = _reason(novel, score, new_facts, analysis.is_comment)
     repeats = None if novel else _repeated(known_sources, index, thresholds)
     return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
@@ -98,7 +101,7 @@ def _reason(novel: bool, score: float, facts: tuple[Fact, ...], is_comment: bool
     if novel:
         return f"new development: {listed} (novelty {score:.2f})"
     if is_comment and facts:
-        return f"nothing new: comment piece; unreported details ({listed}) are not a development"
+        return f"nothing new: comment piece; unreported details ({listed}) are not enough"
     if facts:
         return f"nothing new: only minor unreported details ({listed}, novelty {score:.2f})"
     return "nothing new: every date, name and number was already reported"

@@ -1,22 +1,29 @@
 """Outbox delivery: send what is owed, record it, edit what grew; never lose or repeat.
 
-The order of operations, per message, is what makes restarts safe:
+The order of operations is what makes restarts safe:
 
     1. claim    UPDATE status='sending', attempts+1, lease  -> COMMIT
-    2. send     one HTTP request to the Bot API
+                (one UPDATE for a batch of due rows; only rows it took are sent)
+    2. send     one HTTP request per row, paced, at most `concurrency` at once
     3. record   UPDATE status='sent', message_id            -> COMMIT
+                (the answers that arrived within a few ms share one commit)
 
-- A crash before 1 commits leaves the row pending: it is sent after restart.
-- A crash between 1 and 2 leaves it 'sending' with no request made: when the
-  lease expires it is due again and sent once.
+- A crash before 1 commits leaves the rows pending: they are sent after restart.
+- A crash between 1 and 2 leaves rows 'sending' with no request made: when the
+  lease expires they are due again and sent once. Rows are claimed only a
+  little ahead of the pacer (`claim_batch`), and a row whose lease ran half
+  out before its turn is not sent by this worker, so a lease never expires
+  while its row could still go out here.
 - A crash after 3 commits changes nothing: 'sent' rows are never sent again.
 - The only unknowable case is a crash while the request of step 2 is in
   flight (or after Telegram answered but before 3 committed). The Bot API
   has no idempotency key and no way to read back a chat, so no design can
   tell these apart. Such a row is resent when its lease expires: a possible
   double of at most `concurrency` messages per crash, never a loss, because
-  an alert lost in silence is worse than one shown twice. Keeping steps 2
-  and 3 short and unbatched keeps that window to a few milliseconds.
+  an alert lost in silence is worse than one shown twice. A sender holds its
+  concurrency slot until its record committed, so that bound holds; the
+  record waits at most `RECORD_LINGER_SECONDS` for company, so the window
+  stays a few milliseconds.
 
 Edits (a development's revision grew: "Also: outlet") are idempotent, so they
 need no claim: an edit repeated after a crash answers "not modified".
@@ -39,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.publish.batching import Batcher, ClaimWindow
 from bot.publish.channel import Outcome, Publisher, PublishResult
 from bot.publish.pacing import (
     GLOBAL_PER_SECOND,
@@ -51,11 +59,16 @@ from bot.publish.render import render_alert
 from bot.store import outbox
 from bot.store.db import Database
 from bot.store.developments import AlertRecord, load_alerts
-from bot.store.outbox import OutboxItem
+from bot.store.outbox import Accepted, OutboxItem
 from bot.store.state import is_paused
 from bot.store.subscriptions import move_subscription, unsubscribe
 
 log = logging.getLogger(__name__)
+
+# How long an accepted send waits for others to share its record's commit. At
+# 285 messages/s (benchmarks/fanout.py) it groups about two answers per commit,
+# halving the record commits, while adding only this much to the kill -9 window.
+RECORD_LINGER_SECONDS = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +77,8 @@ class DeliveryLimits:
     concurrency: int = 8  # requests in flight at once (also bounds doubles after a crash)
     lease_seconds: float = 120.0  # longer than any request can take (PTB timeouts are ~5 s)
     max_attempts: int = 8
-    batch_size: int = 500
+    batch_size: int = 500  # rows read per look at the outbox
+    claim_batch: int = 32  # rows claimed per commit; at most 1.5x this are claimed but unsent
     max_backoff_seconds: float = 600.0
     private_gap_seconds: float = PRIVATE_GAP_SECONDS  # per private chat
     group_gap_seconds: float = GROUP_GAP_SECONDS  # per group or channel
@@ -95,7 +109,12 @@ class Delivery:
         )
         self._slots = asyncio.Semaphore(self._limits.concurrency)
         self._alerts: dict[int, AlertRecord] = {}
+        self._texts: dict[int, str] = {}  # rendered once per development and batch, not per chat
         self._requeued = False  # a migrated chat's messages are due again at once
+        self._claims = ClaimWindow(self._claim, batch=self._limits.claim_batch)
+        self._records: Batcher[Accepted, None] = Batcher(
+            self._record, max_size=self._limits.concurrency, linger=RECORD_LINGER_SECONDS
+        )
 
     async def run_once(self) -> int:
         """Send and edit everything due now; return how many messages went out."""
@@ -107,6 +126,7 @@ class Delivery:
             if not items:
                 return total
             self._alerts = await load_alerts(self._db, sorted({i.development_id for i in items}))
+            self._texts = {}
             self._requeued = False
             done = await self._deliver_batch(items)
             total += done
@@ -127,25 +147,37 @@ class Delivery:
             delay = self._spacing.delay(item.chat_id)
             if delay > 0:
                 await asyncio.sleep(delay)
-            async with self._slots:
-                sent = await (self._edit(item) if item.is_edit else self._send(item))
-            done += sent
+            done += await (self._edit(item) if item.is_edit else self._send(item))
         return done
 
     async def _send(self, item: OutboxItem) -> int:
         record = self._alerts.get(item.development_id)
-        lease = timedelta(seconds=self._limits.lease_seconds)
-        claimed = record is not None and await outbox.claim(self._db, item, self._clock(), lease)
-        if record is None or not claimed:
+        if record is None:
+            return 0
+        leased_at = await self._claims.submit(item.id)
+        if leased_at is None:
+            return 0  # another worker has it
+        try:
+            async with self._slots:
+                await self._pacer.wait()
+                self._claims.done(item.id)
+                return await self._send_claimed(item, record, leased_at)
+        finally:
+            self._claims.done(item.id)
+
+    async def _send_claimed(self, item: OutboxItem, record: AlertRecord, leased: datetime) -> int:
+        if self._clock() - leased > timedelta(seconds=self._limits.lease_seconds / 2):
+            # Held up too long (a 429 hold): another worker may take it when the lease
+            # ends. Unsent, it is simply due again then; sending now could double it.
+            log.warning("outbox row %s waited half its lease; leaving it for later", item.id)
             return 0
         if item.status == outbox.SENDING:
             log.warning("resending outbox row %s: its earlier attempt's fate is unknown", item.id)
-        text = render_alert(record.alert)
-        await self._pacer.wait()
+        text = self._text(record)
         result = await self._publisher.send(item.chat_id, text)
         self._spacing.sent(item.chat_id)
         if result.outcome is Outcome.SENT:
-            await outbox.mark_sent(self._db, item.id, result.message_id, record.revision)
+            await self._records.submit(Accepted(item.id, record.revision, result.message_id))
             return 1
         await self._send_failed(item, result, text)
         return 0
@@ -154,13 +186,14 @@ class Delivery:
         record = self._alerts.get(item.development_id)
         if record is None or item.message_id is None:
             return 0
-        text = render_alert(record.alert)
-        await self._pacer.wait()
-        result = await self._publisher.edit(item.chat_id, item.message_id, text)
-        self._spacing.sent(item.chat_id)
-        if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):
-            await outbox.mark_edited(self._db, item.id, record.revision)
-            return 1 if result.outcome is Outcome.SENT else 0
+        text = self._text(record)
+        async with self._slots:
+            await self._pacer.wait()
+            result = await self._publisher.edit(item.chat_id, item.message_id, text)
+            self._spacing.sent(item.chat_id)
+            if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):
+                await self._records.submit(Accepted(item.id, record.revision))
+                return 1 if result.outcome is Outcome.SENT else 0
         if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT):
             await outbox.release(self._db, item.id, self._retry_at(item, result), result.error)
             return 0
@@ -168,6 +201,23 @@ class Delivery:
         log.warning("cannot edit message %s in %s: %s", item.message_id, item.chat_id, result.error)
         await outbox.mark_edited(self._db, item.id, record.revision, error=result.error)
         return 0
+
+    def _text(self, record: AlertRecord) -> str:
+        text = self._texts.get(record.alert.development_id)
+        if text is None:
+            text = self._texts[record.alert.development_id] = render_alert(record.alert)
+        return text
+
+    async def _claim(self, item_ids: list[int]) -> list[datetime | None]:
+        """Claim a batch; each row's lease start, or None where another worker has it."""
+        now = self._clock()
+        lease = timedelta(seconds=self._limits.lease_seconds)
+        taken = await outbox.claim_many(self._db, item_ids, now, lease)
+        return [now if i in taken else None for i in item_ids]
+
+    async def _record(self, accepted: list[Accepted]) -> list[None]:
+        await outbox.record_accepted(self._db, accepted)
+        return [None] * len(accepted)
 
     async def _send_failed(self, item: OutboxItem, result: PublishResult, text: str) -> None:
         outcome = result.outcome

@@ -32,8 +32,6 @@ from bot.store.models import (
 )
 from bot.store.subscriptions import matches
 
-ARTICLE_KEY_PREFIX = "article:"
-
 
 @dataclass(frozen=True, slots=True)
 class AlertRecord:
@@ -42,14 +40,6 @@ class AlertRecord:
     alert: Alert
     revision: int
     backlog: bool
-
-
-def article_id_from_key(key: str | None) -> int | None:
-    """The article id in a verdict key ("article:<id>"); None for corpus docs."""
-    if not key or not key.startswith(ARTICLE_KEY_PREFIX):
-        return None
-    tail = key[len(ARTICLE_KEY_PREFIX) :]
-    return int(tail) if tail.isdigit() else None
 
 
 async def record_development(

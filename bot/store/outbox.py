@@ -2,24 +2,27 @@
 
 Row life cycle (`status`):
 
-    pending --claim--> sending --mark_sent--> sent
-       ^                  |  \\--mark_failed--> failed   (400, 403, too many attempts)
-       '----release-------'   (429, 5xx, network: retry at next_attempt_at)
+    pending --claim_many--> sending --record_accepted--> sent
+       ^                       |  \\--mark_failed--> failed   (400, 403, too many attempts)
+       '-------release---------'   (429, 5xx, network: retry at next_attempt_at)
 
-`claim` is a conditional UPDATE committed before the HTTP request, so two
-workers never send the same row at once; it sets `next_attempt_at` to the end
-of a lease. A row still `sending` after its lease means the worker died with
-the request in flight; it becomes due again (see bot/publish/delivery.py for
-why it is resent). A `sent` row whose development's revision grew is due for
+`claim_many` is one conditional UPDATE (a batch of rows, one commit) made
+before the HTTP requests, so two workers never send the same row at once; it
+sets `next_attempt_at` to the end of a lease. `record_accepted` writes the
+results that arrived together, again in one commit. A row still `sending`
+after its lease means the worker died with the request in flight (or before
+making it); it becomes due again (see bot/publish/delivery.py for why it is
+resent). A `sent` row whose development's revision grew is due for
 an edit; edits are idempotent and need no claim.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from bot.store.db import Database
 from bot.store.models import DevelopmentRow, OutboxRow, utcnow
@@ -67,37 +70,74 @@ async def due_work(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
         ]
 
 
-async def claim(db: Database, item: OutboxItem, now: datetime, lease: timedelta) -> bool:
-    """Take a due send for this worker until `now + lease`; False if someone else has it."""
-    async with db.engine.begin() as conn:  # Core, not the ORM: this runs once per message
+async def claim_many(
+    db: Database, item_ids: Sequence[int], now: datetime, lease: timedelta
+) -> set[int]:
+    """Take due sends for this worker until `now + lease` in ONE commit; return those taken.
+
+    A single conditional UPDATE: a row is taken only if it is still unsent and
+    due (pending, or 'sending' with its lease run out after a crash). The ids
+    come back through RETURNING, so a row another worker took in the meantime
+    is simply absent: two workers never hold the same row.
+    """
+    if not item_ids:
+        return set()
+    async with db.engine.begin() as conn:  # Core, not the ORM: the hot path of a fan-out
         result = await conn.execute(
             update(OutboxRow)
             .where(
-                OutboxRow.id == item.id,
+                OutboxRow.id.in_(list(item_ids)),
                 OutboxRow.status.in_((PENDING, SENDING)),
                 OutboxRow.next_attempt_at <= now,
             )
             .values(status=SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease)
+            .returning(OutboxRow.id)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return {int(row_id) for row_id in result.scalars()}
 
 
-async def mark_sent(db: Database, item_id: int, message_id: int | None, revision: int) -> None:
-    """Record the Telegram message id: from now on the row is never sent again."""
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """Telegram accepted a send (`message_id` set) or an edit (None) showing `revision`."""
+
+    item_id: int
+    revision: int
+    message_id: int | None = None
+
+
+_RECORD_SENT = (
+    update(OutboxRow)
+    .where(OutboxRow.id == bindparam("row_id"))
+    .values(
+        status=SENT,
+        message_id=bindparam("msg_id"),
+        sent_revision=bindparam("rev"),
+        sent_at=bindparam("now"),
+        next_attempt_at=bindparam("now"),
+        last_error=None,
+    )
+)
+_RECORD_EDITED = (
+    update(OutboxRow)
+    .where(OutboxRow.id == bindparam("row_id"), OutboxRow.sent_revision < bindparam("rev"))
+    .values(sent_revision=bindparam("rev"), last_error=None)
+)
+
+
+async def record_accepted(db: Database, accepted: Sequence[Accepted]) -> None:
+    """Record what Telegram accepted, many rows in ONE commit; sent rows are never sent again."""
     now = utcnow()
-    async with db.engine.begin() as conn:  # Core, not the ORM: this runs once per message
-        await conn.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
-            .values(
-                status=SENT,
-                message_id=message_id,
-                sent_revision=revision,
-                sent_at=now,
-                next_attempt_at=now,
-                last_error=None,
-            )
-        )
+    sends = [
+        {"row_id": a.item_id, "msg_id": a.message_id, "rev": a.revision, "now": now}
+        for a in accepted
+        if a.message_id is not None
+    ]
+    edits = [{"row_id": a.item_id, "rev": a.revision} for a in accepted if a.message_id is None]
+    async with db.engine.begin() as conn:
+        if sends:
+            await conn.execute(_RECORD_SENT, sends)
+        if edits:
+            await conn.execute(_RECORD_EDITED, edits)
 
 
 async def mark_edited(db: Database, item_id: int, revision: int, error: str | None = None) -> None:

@@ -66,6 +66,18 @@ CASES = [
         False,
         id="comment-piece",
     ),
+    pytest.param(
+        article(
+            "n6",
+            "Analysis: Sorel's Brava trip, dated at last",
+            "Arvania's foreign ministry said on Monday that envoy Hana Sorel would hold talks in "
+            "Brava on June 9 with Tollish Prime Minister Ansgar Holm and Defence Minister Ruta "
+            "Pell, and would then travel to Kostra on June 11.",
+            "Merrin had promised Vell the visit, and Tolland says it will not give up territory.",
+        ),
+        True,
+        id="comment-piece-that-breaks-news",
+    ),
 ]
 
 
