@@ -200,9 +200,14 @@ async def _default_frontend(core: Core) -> tuple[Frontend, Deliverer]:
     """The Telegram bot and a delivery through it; with no token, stdout and no bot."""
     settings = core.settings
     if settings.telegram_bot_token is None:
-        return SilentFrontend(), Delivery(core.db, DryRunPublisher())
+        return SilentFrontend(), Delivery(
+            core.db, DryRunPublisher(), on_sent=core.metrics.record_delivery
+        )
     token = settings.telegram_bot_token.get_secret_value()
     limits = DeliveryLimits()
     bot = build_delivery_bot(token, settings.telegram_api_base_url, limits.concurrency)
     frontend = TelegramFrontend(token, settings.telegram_api_base_url, chat_services(core), bot)
-    return frontend, Delivery(core.db, TelegramPublisher(bot), limits)
+    delivery = Delivery(
+        core.db, TelegramPublisher(bot), limits, on_sent=core.metrics.record_delivery
+    )
+    return frontend, delivery

@@ -98,8 +98,11 @@ class Delivery:
         limits: DeliveryLimits | None = None,
         *,
         clock: Callable[[], datetime] = _utcnow,
+        on_sent: Callable[[float], None] | None = None,
     ) -> None:
+        """`on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
         self._db = db
+        self._on_sent = on_sent
         self._publisher = publisher
         self._limits = limits or DeliveryLimits()
         self._clock = clock
@@ -178,9 +181,25 @@ class Delivery:
         self._spacing.sent(item.chat_id)
         if result.outcome is Outcome.SENT:
             await self._records.submit(Accepted(item.id, record.revision, result.message_id))
+            self._sent(item, result.message_id)
             return 1
         await self._send_failed(item, result, text)
         return 0
+
+    def _sent(self, item: OutboxItem, message_id: int | None) -> None:
+        """Log the delivery (channels at INFO, private chats at DEBUG) and time it."""
+        level = logging.DEBUG if item.chat_id.isdigit() else logging.INFO
+        log.log(
+            level,
+            "alert delivered",
+            extra={
+                "development_id": item.development_id,
+                "chat": item.chat_id,
+                "message_id": message_id,
+            },
+        )
+        if self._on_sent is not None and item.created_at is not None:
+            self._on_sent((self._clock() - item.created_at).total_seconds())
 
     async def _edit(self, item: OutboxItem) -> int:
         record = self._alerts.get(item.development_id)

@@ -40,6 +40,7 @@ class OutboxItem:
     status: str
     attempts: int
     message_id: int | None
+    created_at: datetime | None = None
 
     @property
     def is_edit(self) -> bool:
@@ -65,7 +66,9 @@ async def due_work(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
     async with db.session() as session:
         rows = await session.scalars(query)
         return [
-            OutboxItem(r.id, r.development_id, r.chat_id, r.status, r.attempts, r.message_id)
+            OutboxItem(
+                r.id, r.development_id, r.chat_id, r.status, r.attempts, r.message_id, r.created_at
+            )
             for r in rows
         ]
 

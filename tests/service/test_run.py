@@ -159,6 +159,8 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     assert metrics is not None
     assert _metric(metrics.text, "talkwatch_alerts_total") == 2
     assert "talkwatch_outbox_pending" in metrics.text
+    assert _metric(metrics.text, "talkwatch_messages_delivered_total") >= 5
+    assert _metric(metrics.text, "talkwatch_delivery_latency_seconds_count") >= 5
 
     started = time.monotonic()
     running.process.send_signal(signal.SIGTERM)
