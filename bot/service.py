@@ -161,7 +161,8 @@ async def _poll(core: Core) -> None:
             },
         )
     alerts = sum(1 for a in assessed if a.verdict.is_alert and not a.article.backlog)
-    log.info(
+    log.log(
+        logging.INFO if report.outcomes or assessed else logging.DEBUG,
         "poll cycle done",
         extra={
             "feeds": len(report.outcomes),

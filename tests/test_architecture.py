@@ -78,7 +78,6 @@ def test_only_publish_and_chat_touch_telegram() -> None:
         p.relative_to(PACKAGE).as_posix()
         for p in _modules("")
         if not allowed & set(p.relative_to(PACKAGE).parts)
-        and p.name not in {"service.py"}
         and any(_top(n) == "telegram" for n in _imports(p))
     ]
     assert offenders == []

@@ -29,6 +29,8 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.observe import RedactingFilter
+
 
 class Outcome(StrEnum):
     SENT = "sent"  # delivered (or edited); message_id is set for sends
@@ -149,26 +151,10 @@ class DryRunPublisher:
         return PublishResult(Outcome.SENT, message_id=message_id)
 
 
-class _TokenFilter(logging.Filter):
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, "<token>")
-        return True
-
-
 def protect_token(token: str) -> None:
     """Keep the token out of logs: quiet httpx and scrub every record on the root handlers."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, _TokenFilter) and f.token == token for f in handler.filters):
-            handler.addFilter(_TokenFilter(token))
+        if not any(isinstance(f, RedactingFilter) and token in f.secrets for f in handler.filters):
+            handler.addFilter(RedactingFilter([token]))
