@@ -18,7 +18,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY config ./config
 COPY bot ./bot
-RUN pip wheel --wheel-dir /wheels .
+RUN pip wheel --wheel-dir /wheels . \
+    && sha256sum /wheels/*.whl > /wheels.sha256
 
 
 FROM python:3.11-slim-bookworm AS runtime
@@ -37,7 +38,10 @@ RUN groupadd --system --gid 10001 talkwatch \
     && mkdir /data \
     && chown talkwatch:talkwatch /data
 
-# The wheels are mounted, not copied, so they never become an image layer.
+# The wheels are mounted, not copied, so they never become an image layer. Their
+# checksums are copied, so new wheels invalidate the install layer's cache (some
+# builders do not key a RUN's cache on the content of its bind mounts).
+COPY --from=builder /wheels.sha256 /tmp/wheels.sha256
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     pip install --no-index --find-links=/wheels /wheels/talkwatch-*.whl
 
