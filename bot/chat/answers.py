@@ -87,7 +87,9 @@ def _dev_line(dev: DevelopmentView) -> str:
     title = esc(shorten(dev.headline or "(untitled)", TITLE_LIMIT))
     source = f" — {link(shorten(dev.outlet, 60), dev.url)}" if dev.outlet or dev.url else ""
     also = f" (+{dev.sources - 1})" if dev.sources > 1 else ""
-    return f"• {_day(dev.moment)} <b>{title}</b>{source}{also}"
+    # Learned from a feed's first poll, never posted: say so, so nobody hunts for the alert.
+    backlog = " <i>(backlog)</i>" if dev.backlog else ""
+    return f"• {_day(dev.moment)} <b>{title}</b>{source}{also}{backlog}"
 
 
 def latest_text(developments: Sequence[DevelopmentView]) -> str:
@@ -123,8 +125,9 @@ def search_text(words: str, hits: Sequence[SearchHit]) -> str:
 def sources_text(stats: Sequence[OutletStats]) -> str:
     if not stats:
         return "No outlets seen yet."
-    lines = [f"• {esc(shorten(s.outlet, 80))}: {s.articles} articles, {s.alerts} alerts"
-             for s in stats]
+    lines = [
+        f"• {esc(shorten(s.outlet, 80))}: {s.articles} articles, {s.alerts} alerts" for s in stats
+    ]
     return fit("<b>Sources</b>", lines)
 
 
@@ -135,8 +138,14 @@ def _age(delta: timedelta) -> str:
     return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
 
 
-def status_text(figures: StatusFigures, *, last_poll: datetime | None, knowledge: int,
-                uptime: timedelta, paused: bool) -> str:
+def status_text(
+    figures: StatusFigures,
+    *,
+    last_poll: datetime | None,
+    knowledge: int,
+    uptime: timedelta,
+    paused: bool,
+) -> str:
     poll = last_poll or figures.last_poll
     lines = [
         "<b>Status</b>",

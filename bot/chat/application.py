@@ -45,8 +45,12 @@ def build_application(
             await post_init(app)
 
     builder = (
-        Application.builder().token(token).base_url(base_url)
-        .rate_limiter(AIORateLimiter(max_retries=2)).concurrent_updates(True).post_init(on_init)
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(True)
+        .post_init(on_init)
     )
     if post_shutdown is not None:
         builder = builder.post_shutdown(post_shutdown)

@@ -196,8 +196,18 @@ async def unknown(update: Update, context: Context) -> None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "start": start, "help": help_command, "subscribe": subscribe, "unsubscribe": unsubscribe,
-    "latest": latest, "search": search_command, "timeline": timeline, "sources": sources,
-    "status": status, "feeds": feeds, "addfeed": addfeed, "removefeed": removefeed,
-    "pause": pause, "resume": resume,
+    "start": start,
+    "help": help_command,
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
+    "latest": latest,
+    "search": search_command,
+    "timeline": timeline,
+    "sources": sources,
+    "status": status,
+    "feeds": feeds,
+    "addfeed": addfeed,
+    "removefeed": removefeed,
+    "pause": pause,
+    "resume": resume,
 }

@@ -116,8 +116,15 @@ async def _enqueue(
             chats.append(str(chat_id))
     now = utcnow()
     rows: list[dict[str, Any]] = [
-        {"development_id": development_id, "chat_id": chat, "status": "pending", "attempts": 0,
-         "next_attempt_at": now, "sent_revision": 0, "created_at": now}
+        {
+            "development_id": development_id,
+            "chat_id": chat,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "sent_revision": 0,
+            "created_at": now,
+        }
         for chat in dict.fromkeys(chats)
     ]
     if rows:

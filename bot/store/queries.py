@@ -154,7 +154,8 @@ async def status_figures(db: Database, since: datetime) -> StatusFigures:
         )
         alerts = await _count(
             session,
-            select(func.count()).select_from(DevelopmentRow)
+            select(func.count())
+            .select_from(DevelopmentRow)
             .where(DevelopmentRow.created_at >= since, DevelopmentRow.backlog.is_(False)),
         )
         developments = await _count(session, select(func.count()).select_from(DevelopmentRow))

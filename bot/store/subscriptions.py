@@ -89,7 +89,9 @@ async def get_subscription(db: Database, chat_id: int) -> Subscription | None:
 async def active_subscriptions(db: Database) -> list[Subscription]:
     async with db.session() as session:
         rows = await session.scalars(
-            select(SubscriptionRow).where(SubscriptionRow.active.is_(True)).order_by(SubscriptionRow.id)
+            select(SubscriptionRow)
+            .where(SubscriptionRow.active.is_(True))
+            .order_by(SubscriptionRow.id)
         )
         return [_view(r) for r in rows]
 
@@ -97,7 +99,9 @@ async def active_subscriptions(db: Database) -> list[Subscription]:
 async def count_active(db: Database) -> int:
     async with db.session() as session:
         count = await session.scalar(
-            select(func.count()).select_from(SubscriptionRow).where(SubscriptionRow.active.is_(True))
+            select(func.count())
+            .select_from(SubscriptionRow)
+            .where(SubscriptionRow.active.is_(True))
         )
         return int(count or 0)
 

@@ -131,3 +131,16 @@ def test_eval_on_a_folder_without_a_stream_says_so(tmp_path: Path) -> None:
     result = talkwatch("eval", str(tmp_path))
     assert result.returncode == 2
     assert "stream.jsonl" in result.stderr
+
+
+def test_assess_an_article_page_by_url(tmp_path: Path) -> None:
+    with ReplayServer(default_stream_dir(), released=12) as server:
+        development = next(a for a in server.articles if a.labels.novel)
+        result = talkwatch(
+            "assess",
+            server.article_url(development),
+            env={"DATABASE_URL": f"sqlite:///{tmp_path}/tw.db"},
+        )
+    assert result.returncode == 0, result.stderr
+    assert "ALERT" in result.stdout
+    assert development.title.split(":")[0][:30] in result.stdout

@@ -110,12 +110,16 @@ class TestQueries:
     async def test_timeline_sources_and_status_answer(
         self, bot_app: Any, fake_api: FakeBotAPI, sqlite_database: Database
     ) -> None:
-        await alert(sqlite_database, "First step", "One.")
+        await alert(sqlite_database, "First step", "One.", backlog=True)
         await alert(sqlite_database, "Second step", "Two.", outlet="AP")
         timeline = await ask(fake_api, "/timeline")
         assert timeline.index("First step") < timeline.index("Second step")
+        first, second = (line for line in timeline.splitlines() if "step" in line)
+        assert "(backlog)" in first
+        assert "(backlog)" not in second
         sources = await ask(fake_api, "/sources")
-        assert "Reuters: 1 articles, 1 alerts" in sources
+        assert "Reuters: 1 articles, 0 alerts" in sources  # backlog: learned, never posted
+        assert "AP: 1 articles, 1 alerts" in sources
         status = await ask(fake_api, "/status")
         assert "Knowledge base: 42 documents" in status
         assert "Uptime" in status
