@@ -13,45 +13,45 @@ import json
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.assess import Assessor
 from bot.domain import Assessment, Document
 from bot.knowledge import load_corpus, load_topic
+from bot.replay.stream import ArticleLabels, StreamArticle, load_stream
 
 
 @dataclass(frozen=True, slots=True)
 class Replayed:
     """One dataset article, its labels, the verdict and how long assessing it took."""
 
-    record: dict[str, Any]
+    article: StreamArticle
     verdict: Assessment
     millis: float
 
     @property
-    def labels(self) -> dict[str, Any]:
-        return dict(self.record.get("labels", {}))
+    def labels(self) -> ArticleLabels:
+        return self.article.labels
 
     @property
     def positive(self) -> bool:
-        return bool(self.labels.get("relevant")) and bool(self.labels.get("novel"))
+        return self.labels.relevant and self.labels.novel
 
     @property
     def scored(self) -> bool:
-        return not self.labels.get("borderline")
+        return not self.labels.borderline
 
 
 def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_json: bool) -> int:
     """Replay `dataset_dir/stream.jsonl`, print table and metrics; 0 on success, 2 on bad input."""
-    stream = dataset_dir / "stream.jsonl"
-    if not stream.is_file():
-        print(f"no stream.jsonl in {dataset_dir}", file=sys.stderr)
+    try:
+        articles = load_stream(dataset_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"cannot read the dataset in {dataset_dir}: {exc}", file=sys.stderr)
         return 2
-    records = [json.loads(line) for line in stream.read_text("utf-8").splitlines() if line.strip()]
     assessor = Assessor(load_topic(topic_file), load_corpus(corpus_dir))
-    replayed = [_replay_one(assessor, record) for record in records]
+    replayed = [_replay_one(assessor, article) for article in articles]
     metrics = compute_metrics(replayed)
     if as_json:
         metrics["articles"] = [_article_json(r) for r in replayed]
@@ -62,25 +62,23 @@ def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_js
     return 0
 
 
-def _replay_one(assessor: Assessor, record: dict[str, Any]) -> Replayed:
-    doc = _document(record)
+def _replay_one(assessor: Assessor, article: StreamArticle) -> Replayed:
+    doc = _document(article)
     started = time.perf_counter()
     verdict = assessor.assess(doc, doc.published_at)
     millis = (time.perf_counter() - started) * 1000
     assessor.learn(doc, verdict)
-    return Replayed(record, verdict, millis)
+    return Replayed(article, verdict, millis)
 
 
-def _document(record: dict[str, Any]) -> Document:
-    published = record.get("published")
-    when = datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None
+def _document(article: StreamArticle) -> Document:
     return Document(
-        key=str(record["id"]),
-        title=str(record.get("title", "")),
-        text=str(record.get("body") or record.get("summary") or ""),
-        url=str(record.get("url_path", "")),
-        source=str(record.get("feed", "")),
-        published_at=when,
+        key=article.id,
+        title=article.title,
+        text=article.body or article.summary,
+        url=article.url_path,
+        source=article.feed,
+        published_at=article.published,
     )
 
 
@@ -104,11 +102,9 @@ def compute_metrics(replayed: list[Replayed]) -> dict[str, Any]:
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(f1, 4),
-        "duplicate_alerts": sum(
-            1 for r in replayed if r.verdict.is_alert and r.labels.get("dup_of")
-        ),
+        "duplicate_alerts": sum(1 for r in replayed if r.verdict.is_alert and r.labels.dup_of),
         "irrelevant_alerts": sum(
-            1 for r in replayed if r.verdict.is_alert and not r.labels.get("relevant")
+            1 for r in replayed if r.verdict.is_alert and not r.labels.relevant
         ),
         "keyfact_coverage": round(covered / len(correct), 4) if correct else 1.0,
         "latency_ms_p50": round(_percentile(latencies, 0.50), 3),
@@ -118,7 +114,7 @@ def compute_metrics(replayed: list[Replayed]) -> dict[str, Any]:
 
 def _has_key_fact(replayed: Replayed) -> bool:
     summary = replayed.verdict.summary.lower()
-    return any(str(fact).lower() in summary for fact in replayed.labels.get("key_facts") or ())
+    return any(fact.lower() in summary for fact in replayed.labels.key_facts)
 
 
 def _percentile(sorted_values: list[float], share: float) -> float:
@@ -130,11 +126,11 @@ def _percentile(sorted_values: list[float], share: float) -> float:
 
 def _expected(replayed: Replayed) -> str:
     labels = replayed.labels
-    if labels.get("dup_of"):
-        return f"copy of {labels['dup_of']}"
-    if not labels.get("relevant"):
+    if labels.dup_of:
+        return f"copy of {labels.dup_of}"
+    if not labels.relevant:
         return "off-story"
-    return "NEW" if labels.get("novel") else "known"
+    return "NEW" if labels.novel else "known"
 
 
 def _mark(replayed: Replayed) -> str:
@@ -147,7 +143,7 @@ def _mark(replayed: Replayed) -> str:
 
 def _article_json(replayed: Replayed) -> dict[str, Any]:
     return {
-        "id": replayed.record.get("id"),
+        "id": replayed.article.id,
         "alerted": replayed.verdict.is_alert,
         "expected": _expected(replayed),
         "result": _mark(replayed),
@@ -161,7 +157,7 @@ def _table(replayed: list[Replayed]) -> str:
     for r in replayed:
         v = r.verdict
         rows.append(
-            f"{r.record.get('id', '?')!s:<6}{_expected(r):<16}{'yes' if v.is_alert else '-':<7}"
+            f"{r.article.id:<6}{_expected(r):<16}{'yes' if v.is_alert else '-':<7}"
             f"{v.relevance:>6.2f}{v.novelty:>7.2f}  {_mark(r):<12}{' | '.join(v.reasons)}"
         )
     return "\n".join(rows)
