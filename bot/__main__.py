@@ -22,7 +22,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("run", help="run the bot: poll, assess, alert, answer commands (until stopped)")
-    sub.add_parser("demo", help="offline demo: replay a sample stream through the real pipeline")
+    demo = sub.add_parser(
+        "demo", help="offline demo: replay a sample stream through the real pipeline"
+    )
+    demo.add_argument(
+        "--stream",
+        metavar="DATASET_DIR",
+        type=Path,
+        help="replay this stream (the eval format) instead of the shipped sample",
+    )
     sub.add_parser("poll-once", help="poll every feed once, assess what is new, print a report")
     sub.add_parser("feeds", help="show every feed with its polling state")
     assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
@@ -60,7 +68,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings),
-        "demo": lambda: commands.demo(settings),
+        "demo": lambda: commands.demo(settings, args.stream),
         "poll-once": lambda: asyncio.run(commands.poll_once(settings)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),

@@ -130,7 +130,9 @@ def run(settings: Settings) -> int:
     return asyncio.run(serve(settings))
 
 
-def demo(settings: Settings) -> int:
+def demo(settings: Settings, stream_dir: Path | None = None) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(settings, out=sys.stdout))
+    if stream_dir is not None and not (stream_dir / "feeds.json").is_file():
+        raise ConfigError(f"{stream_dir}: no feeds.json and stream.jsonl (the eval format)")
+    return asyncio.run(run_demo(settings, out=sys.stdout, stream_dir=stream_dir))
