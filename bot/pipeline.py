@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.assess import Assessor
-from bot.domain import Assessment, PollReport
+from bot.domain import Assessment, Document, PollReport
 from bot.observe import Metrics
 from bot.store import Database
 from bot.store.assessments import (
@@ -33,6 +33,7 @@ from bot.store.developments import add_source, record_development
 log = logging.getLogger(__name__)
 
 # Polls every due feed; `now` lets a replay run on the stream's own clock.
+ASSESSMENT_FAILED = "assessment failed"
 PollFunction = Callable[[datetime | None], Awaitable[PollReport]]
 
 
@@ -47,9 +48,16 @@ async def rebuild_knowledge(db: Database, assessor: Assessor) -> int:
     """Teach the assessor every stored verdict, in order, as it was learned live."""
     count = 0
     async for document, verdict in verdict_history(db):
-        assessor.learn(document, verdict)
+        _learn(assessor, document, verdict)
         count += 1
     return count
+
+
+def _learn(assessor: Assessor, document: Document, verdict: Assessment) -> None:
+    """Learn from a verdict, unless the core failed on this document (it would fail again)."""
+    if verdict.reasons and verdict.reasons[0].startswith(ASSESSMENT_FAILED):
+        return
+    assessor.learn(document, verdict)
 
 
 class Pipeline:
@@ -97,10 +105,10 @@ class Pipeline:
         return done
 
     async def _assess_one(self, article: StoredArticle) -> AssessedArticle:
-        verdict = await asyncio.to_thread(self.assessor.assess, article.document)
+        verdict = await self._verdict(article)
         development_id = await self._record(article, verdict)
         await save_verdict(self.db, article.id, verdict)
-        self.assessor.learn(article.document, verdict)
+        _learn(self.assessor, article.document, verdict)
         self.metrics.record_verdict(verdict, backlog=article.backlog)
         log.info(
             "assessed article",
@@ -113,6 +121,26 @@ class Pipeline:
             },
         )
         return AssessedArticle(article, verdict, development_id)
+
+    async def _verdict(self, article: StoredArticle) -> Assessment:
+        """The core's verdict; a crash in the core on one article must not wedge the queue.
+
+        The article is then recorded as assessed with the failure as its reason
+        (silent, not learned from), so the articles behind it still get their turn.
+        """
+        try:
+            return await asyncio.to_thread(self.assessor.assess, article.document)
+        except Exception as exc:
+            log.exception("assessment failed", extra={"article_id": article.id})
+            reason = f"{ASSESSMENT_FAILED}: {type(exc).__name__}: {str(exc)[:200]}"
+            return Assessment(
+                relevant=False,
+                relevance=0.0,
+                duplicate_of=None,
+                novel=False,
+                novelty=0.0,
+                reasons=(reason,),
+            )
 
     async def _record(self, article: StoredArticle, verdict: Assessment) -> int | None:
         if verdict.is_alert:

@@ -1,0 +1,61 @@
+"""The pipeline keeps going: one article the core chokes on never blocks the ones behind it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.app import build_assessor
+from bot.assess import Assessor
+from bot.domain import Assessment, Document, PollReport
+from bot.knowledge import load_corpus, load_topic
+from bot.observe import Metrics
+from bot.pipeline import Pipeline, rebuild_knowledge
+from bot.settings import load_settings
+from bot.store import Database
+from bot.store.models import ArticleRow, DevelopmentRow
+from tests.telegram.conftest import add_article
+
+
+class ChokingAssessor(Assessor):
+    """The real core, except that it raises on one poisoned headline (as a bug would)."""
+
+    def assess(self, doc: Document, now: datetime | None = None) -> Assessment:
+        if doc.title == "POISON":
+            raise RecursionError("the core choked")
+        return super().assess(doc, now)
+
+
+async def _nothing_new(_now: datetime | None) -> PollReport:
+    return PollReport()
+
+
+async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
+    database: Database,
+) -> None:
+    settings = load_settings()
+    assessor = ChokingAssessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
+    pipeline = Pipeline(database, assessor, _nothing_new, channel="-1001", metrics=Metrics())
+    await add_article(database, title="POISON", text="China and Ukraine.")
+    await add_article(
+        database,
+        title="China's envoy Li Hui to visit Kyiv on June 30",
+        text="China's special representative Li Hui will visit Kyiv on June 30 and meet "
+        "Ukrainian Foreign Minister Dmytro Kuleba, China's foreign ministry said on Monday.",
+    )
+
+    _report, assessed = await pipeline.run_cycle()
+
+    assert assessed[0].verdict.reasons[0].startswith("assessment failed: RecursionError")
+    assert assessed[1].verdict.is_alert
+    async with database.session() as session:
+        pending = (
+            await session.scalars(select(ArticleRow).where(ArticleRow.assessed_at.is_(None)))
+        ).all()
+        developments = (await session.scalars(select(DevelopmentRow))).all()
+    assert pending == []
+    assert len(developments) == 1
+
+    restarted = build_assessor(load_settings())
+    assert await rebuild_knowledge(database, restarted) == 2
