@@ -72,6 +72,19 @@ class Assessment:
     # (not a copy, but nothing new either): the publisher adds it as a source.
     repeats: str | None = None
 
+    @classmethod
+    def silent(cls, *reasons: str, headline: str = "") -> Assessment:
+        """A verdict with nothing to say: an unreadable text, or the core failing on it."""
+        return cls(
+            relevant=False,
+            relevance=0.0,
+            duplicate_of=None,
+            novel=False,
+            novelty=0.0,
+            headline=headline,
+            reasons=reasons,
+        )
+
     @property
     def is_alert(self) -> bool:
         """An alert is due only for a relevant, original article with something new."""

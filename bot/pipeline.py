@@ -132,15 +132,7 @@ class Pipeline:
             return await asyncio.to_thread(self.assessor.assess, article.document)
         except Exception as exc:
             log.exception("assessment failed", extra={"article_id": article.id})
-            reason = f"{ASSESSMENT_FAILED}: {type(exc).__name__}: {str(exc)[:200]}"
-            return Assessment(
-                relevant=False,
-                relevance=0.0,
-                duplicate_of=None,
-                novel=False,
-                novelty=0.0,
-                reasons=(reason,),
-            )
+            return Assessment.silent(f"{ASSESSMENT_FAILED}: {type(exc).__name__}: {str(exc)[:200]}")
 
     async def _record(self, article: StoredArticle, verdict: Assessment) -> int | None:
         if verdict.is_alert:

@@ -153,14 +153,10 @@ def _lead(analysis: Analysis) -> str:
 
 
 def _empty_verdict(analysis: Analysis) -> Assessment:
-    return Assessment(
-        relevant=False,
-        relevance=0.0,
-        duplicate_of=None,
-        novel=False,
-        novelty=0.0,
+    return Assessment.silent(
+        "not relevant: no readable sentences in the text",
+        *_notes(analysis),
         headline=analysis.headline[:140],
-        reasons=("not relevant: no readable sentences in the text", *_notes(analysis)),
     )
 
 
