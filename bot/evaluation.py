@@ -102,10 +102,8 @@ def compute_metrics(replayed: list[Replayed]) -> dict[str, Any]:
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(f1, 4),
-        "duplicate_alerts": sum(1 for r in replayed if r.verdict.is_alert and r.labels.dup_of),
-        "irrelevant_alerts": sum(
-            1 for r in replayed if r.verdict.is_alert and not r.labels.relevant
-        ),
+        "duplicate_alerts": sum(1 for r in scored if r.verdict.is_alert and r.labels.dup_of),
+        "irrelevant_alerts": sum(1 for r in scored if r.verdict.is_alert and not r.labels.relevant),
         "keyfact_coverage": round(covered / len(correct), 4) if correct else 1.0,
         "latency_ms_p50": round(_percentile(latencies, 0.50), 3),
         "latency_ms_p99": round(_percentile(latencies, 0.99), 3),

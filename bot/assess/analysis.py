@@ -22,6 +22,12 @@ _COMMENT_LABEL = re.compile(
     r"perspective|factbox|q&a|insight|podcast|letters?)\s*[:|\-–—]",
     re.I,
 )
+# The same labels standing alone on the first line of the body (a kicker above the text).
+_COMMENT_KICKER = re.compile(
+    r"^\s*(opinion|analysis|explainer|comment|commentary|editorial|column|viewpoint|"
+    r"perspective|factbox|insight)\s*[:.]?\s*$",
+    re.I,
+)
 _OUTLET_SUFFIX = re.compile(r"\s+[-–—|]\s+(?:The\s+)?[A-Z][\w.&']*(?:\s+[A-Z][\w.&']*){0,3}\s*$")
 _WIRE_PREFIX = re.compile(
     r"^\s*(?:REFILE|UPDATE\s*\d*|CORRECTED|WRAPUP\s*\d*|BREAKING)\s*[-:]+\s*", re.I
@@ -53,6 +59,12 @@ class Analysis:
     truncated: bool
 
 
+def _is_comment(doc: Document) -> bool:
+    """Labelled as comment in the headline ("Analysis: ...") or in a kicker line above the text."""
+    first_line = (doc.text or "").lstrip().split("\n", 1)[0][:40]
+    return bool(_COMMENT_LABEL.match(doc.title or "") or _COMMENT_KICKER.match(first_line))
+
+
 def analyse(doc: Document, common_words: Container[str]) -> Analysis:
     """Clean, split and annotate a document; never raises on odd input."""
     body = clean_text(doc.text or "")
@@ -62,15 +74,18 @@ def analyse(doc: Document, common_words: Container[str]) -> Analysis:
     known_lower = _Either(lowercase, common_words)
     mid_caps = _mid_sentence_capitals(body)
     sentences = []
-    for position, text in enumerate(split_sentences(body)):
-        facts = [f for f in extract_facts(text, known_lower) if _keep(f, text, mid_caps)]
+    texts = split_sentences(body)
+    for position, text in enumerate(texts):
+        context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
+        found = extract_facts(text, known_lower, context)
+        facts = [f for f in found if _keep(f, text, mid_caps)]
         sentence_terms = terms(text)
         sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
     body_words = lower_words("\n".join(paragraphs(body)))
     doc_terms = {t for s in sentences for t in s.terms} | set(terms(title))
     return Analysis(
         headline=title or (sentences[0].text[:120] if sentences else ""),
-        is_comment=bool(_COMMENT_LABEL.match(doc.title or "")),
+        is_comment=_is_comment(doc),
         sentences=sentences,
         title_words=_lowered(title),
         doc_terms=doc_terms,

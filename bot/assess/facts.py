@@ -41,6 +41,12 @@ _NUMBER = re.compile(
     r"(?<![\w.])[$€£]?(\d+(?:[.,]\d+)*)(?:\s*(%|percent|per cent))?(?:\s+([a-z][a-z-]+))?"
 )
 _QUOTE = re.compile(r"[\"“]([^\"“”]{4,200})[\"”]")
+# Who speaks in a sentence when it is comment: analysts, scholars, think tanks.
+_COMMENTATOR = re.compile(
+    r"\b(?:analysts?|experts?|professor|researchers?|scholars?|fellow|commentators?|columnist|"
+    r"think[- ]tank|institute|university|academy|observers?|former)\b",
+    re.I,
+)
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|its|his|her|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 _ENTITY = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|la|al|bin|van|von|der)\s+)?[A-Z][\w'’.-]*)*")
 
@@ -49,14 +55,17 @@ _ENTITY = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|la|al|bin|van|von|der)\
 # word ('Gulf', 'Crimea') is the weakest, as background pieces are full of them.
 WEIGHTS = {
     "date": 2.0,
-    "month": 0.5,
-    "year": 0.5,
+    # A month or a year alone dates nothing new: timelines and background are full of them.
+    "month": 0.25,
+    "year": 0.25,
     "number": 1.0,
     "person": 2.0,
     "place": 1.0,
     "entity": 1.0,
     "word": 0.6,
     "quote": 0.75,
+    # A quoted opinion of an analyst or commentator is comment, not a statement of a party.
+    "remark": 0.0,
 }
 
 
@@ -80,8 +89,14 @@ class Fact:
         return (self.key,)
 
 
-def extract_facts(sentence: str, common_words: Container[str] = frozenset()) -> list[Fact]:
-    """All facts of one sentence; `common_words` are lowercase words seen in lowercase."""
+def extract_facts(
+    sentence: str, common_words: Container[str] = frozenset(), context: str = ""
+) -> list[Fact]:
+    """All facts of one sentence; `common_words` are lowercase words seen in lowercase.
+
+    `context` (the neighbouring sentences) tells who speaks when a quote runs on
+    past the sentence that attributes it.
+    """
     found: list[Fact] = []
     spans: list[tuple[int, int]] = []
     for fact, span in _dates(sentence):
@@ -89,7 +104,7 @@ def extract_facts(sentence: str, common_words: Container[str] = frozenset()) -> 
         spans.append(span)
     found.extend(_numbers(sentence, spans))
     found.extend(_entities(sentence, common_words))
-    found.extend(_quotes(sentence))
+    found.extend(_quotes(sentence, context))
     return _unique(found)
 
 
@@ -219,10 +234,12 @@ def _name_parts(tokens: list[str]) -> list[str]:
     return parts
 
 
-def _quotes(sentence: str) -> list[Fact]:
+def _quotes(sentence: str, context: str) -> list[Fact]:
+    """Quoted words; those attributed to commentators are remarks, which weigh nothing."""
+    kind = "remark" if _COMMENTATOR.search(sentence) or _COMMENTATOR.search(context) else "quote"
     result = []
     for m in _QUOTE.finditer(sentence):
         quote_terms = terms(m.group(1))
         if quote_terms and len(m.group(1).split()) >= 2:
-            result.append(Fact("quote", "quote:" + " ".join(quote_terms), m.group(1)))
+            result.append(Fact(kind, "quote:" + " ".join(quote_terms), m.group(1)))
     return result

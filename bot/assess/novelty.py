@@ -7,7 +7,9 @@ known sentence) and new facts (dates, names, places, numbers, quoted
 statements never mentioned before). A sentence contributes its new facts
 only when it is not already covered; a development buried in paragraph four
 counts as much as one in the lead. Comment pieces (opinion, analysis,
-explainers) argue about developments, so they need much more new evidence.
+explainers) argue about developments, so only strong evidence counts for
+them (new dates, officials, numbers, statements) and they need more of it.
+Quoted opinions of analysts weigh nothing: only parties' statements are news.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from bot.assess.analysis import Analysis, Sentence
 from bot.assess.facts import Fact
 from bot.assess.knowledge import KnowledgeIndex, Match
 from bot.assess.thresholds import Thresholds
+
+# What can make a comment piece news: a new date, a new named official, a new number
+# or a party's own words. Places and names it mentions are its argument, not news.
+COMMENT_EVIDENCE = frozenset({"date", "person", "number", "quote"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,8 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
-    score = round(sum(f.weight for f in new_facts), 3)
+    counted = [f for f in new_facts if not analysis.is_comment or f.kind in COMMENT_EVIDENCE]
+    score = round(sum(f.weight for f in counted), 3)
     needed = thresholds.novelty_min * (
         thresholds.comment_novelty_factor if analysis.is_comment else 1.0
     )
@@ -81,7 +88,7 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
 
 
 def _is_known(fact: Fact, index: KnowledgeIndex) -> bool:
-    if fact.kind == "quote":
+    if fact.kind in ("quote", "remark"):
         return index.contains_all(fact.key.split(":", 1)[1].split())
     return index.knows(fact)
 

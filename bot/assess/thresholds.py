@@ -51,9 +51,12 @@ class Thresholds:
     # development. Dev rehashes score at most 0.75 (one stray word or quote); dev
     # developments 1.5 or more (two new official statements, a date, a new official).
     novelty_min: float = 1.5
-    # Comment pieces (headlines labelled Opinion:, Analysis:, Explainer: ...) argue about
-    # news and name analysts, places and past events freely; they must carry this many
-    # times the evidence of a news report. Dev comment pieces score 0-1.8.
+    # Comment pieces (labelled Opinion:, Analysis:, Explainer: ... in the headline or a
+    # kicker line) argue about news and name analysts, places and past events freely:
+    # only new dates, officials, numbers and parties' own words count for them, and they
+    # need this many times the evidence of a news report. Dev comment pieces score 0-1.8;
+    # a validation stream of other events (not shipped) had explainers and timelines at
+    # up to 3.1 before places stopped counting.
     comment_novelty_factor: float = 3.0
 
     # Summaries. The closest earlier statement is shown as "Before" only when it is

@@ -93,3 +93,41 @@ def test_named_facts(sentence: str, kind: str, text: str) -> None:
 )
 def test_sentence_initial_grammar_is_not_a_name(sentence: str) -> None:
     assert not [f for f in extract_facts(sentence, {"asked"}) if f.kind in ("entity", "word")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "kind"),
+    [
+        pytest.param(
+            '"We will go to Brava," foreign ministry spokesman Ivo Trask said.',
+            "",
+            "quote",
+            id="official-statement",
+        ),
+        pytest.param(
+            '"Arvania wants credit, not responsibility," said Lena Ostrova, an analyst at the '
+            "Brava Institute.",
+            "",
+            "remark",
+            id="analyst-opinion",
+        ),
+        pytest.param(
+            '"The plan is a polite refusal."',
+            '"We heard this before," said Ivo Berg, a professor in Lunsk.',
+            "remark",
+            id="opinion-running-on-after-its-attribution",
+        ),
+    ],
+)
+def test_quotes_weigh_by_who_speaks(sentence: str, context: str, kind: str) -> None:
+    quotes = [f for f in extract_facts(sentence, context=context) if f.key.startswith("quote:")]
+    assert [f.kind for f in quotes] == [kind]
+    assert (quotes[0].weight > 0) is (kind == "quote")
+
+
+def test_a_year_or_a_month_alone_weighs_less_than_a_day() -> None:
+    facts = {
+        f.kind: f for f in extract_facts("The envoy went in June 2024 and met Vell on June 3.")
+    }
+    assert facts["year"].weight < facts["date"].weight / 4
+    assert facts["month"].weight < facts["date"].weight / 4

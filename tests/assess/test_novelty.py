@@ -78,6 +78,17 @@ CASES = [
         True,
         id="comment-piece-that-breaks-news",
     ),
+    pytest.param(
+        article(
+            "n7",
+            "The Brava talks, one year on",
+            "Analysis\n\nArvania's envoy Hana Sorel and Tolland's Kasimir Vell have met twice.",
+            "Merrin's plan is a message to Ostland, Quarria and Velmar more than to Brava.",
+            "The border war, Vell says, will not end with territory given up for a ceasefire.",
+        ),
+        False,
+        id="comment-kicker-new-places-are-argument-not-news",
+    ),
 ]
 
 
