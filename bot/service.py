@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -99,51 +100,82 @@ class Jobs:
                 log.warning("abandoned in-flight jobs at shutdown", extra={"count": len(late)})
 
 
+@dataclass
+class _Process:
+    """What is up so far; the health endpoint answers from it while the rest starts."""
+
+    core: Core | None = None
+    jobs: Jobs | None = None
+
+
 async def serve(
     settings: Settings,
     *,
     stop: asyncio.Event | None = None,
     frontend_factory: Callable[[Core], Awaitable[tuple[Frontend, Deliverer]]] | None = None,
 ) -> int:
-    """Run until SIGTERM/SIGINT (or `stop` is set); returns the exit code."""
+    """Run until SIGTERM/SIGINT (or `stop` is set); returns the exit code.
+
+    The health endpoint starts first and answers 503 "starting" while migrations
+    run and the knowledge base is rebuilt (about 1.3 ms per stored article).
+    """
     configure_logging(settings.log_level, settings.log_format, _secrets(settings))
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
-    core = await build_core(settings, parse_pool=True)
-    make_frontend = frontend_factory or _default_frontend
-    frontend, delivery = await make_frontend(core)
-    jobs = Jobs()
-    health = (
-        HealthServer(
-            lambda: _health(core, jobs),
-            core.metrics_snapshot,
-            host="0.0.0.0",  # noqa: S104 - probes come from outside the container
-            port=settings.health_port,
-        )
-        if settings.health_port
-        else None
-    )
+    process = _Process()
+    health = _health_server(settings, process)
+    if health is not None:
+        await health.start()
     try:
-        await frontend.start()
-        jobs.every(settings.poll_interval_seconds, "poll", lambda: _poll(core))
-        jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
-        jobs.start()
-        if health is not None:
-            await health.start()
-        log.info(
-            "talkwatch running",
-            extra={"dry_run": settings.dry_run, "ticker_s": settings.poll_interval_seconds},
-        )
-        await stop.wait()
-        log.info("shutting down")
+        await _run(settings, process, stop, frontend_factory or _default_frontend)
     finally:
-        await jobs.stop(INFLIGHT_GRACE_SECONDS)
-        await frontend.stop()
         if health is not None:
             await health.stop()
+    return 0
+
+
+async def _run(
+    settings: Settings,
+    process: _Process,
+    stop: asyncio.Event,
+    make_frontend: Callable[[Core], Awaitable[tuple[Frontend, Deliverer]]],
+) -> None:
+    core = process.core = await build_core(settings, parse_pool=True)
+    jobs = process.jobs = Jobs()
+    try:
+        frontend, delivery = await make_frontend(core)
+        try:
+            await frontend.start()
+            jobs.every(settings.poll_interval_seconds, "poll", lambda: _poll(core))
+            jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
+            jobs.start()
+            log.info(
+                "talkwatch running",
+                extra={"dry_run": settings.dry_run, "ticker_s": settings.poll_interval_seconds},
+            )
+            await stop.wait()
+            log.info("shutting down")
+        finally:
+            await jobs.stop(INFLIGHT_GRACE_SECONDS)
+            await frontend.stop()
+    finally:
         await core.close()
         log.info("stopped cleanly")
-    return 0
+
+
+def _health_server(settings: Settings, process: _Process) -> HealthServer | None:
+    if not settings.health_port:
+        return None
+
+    async def metrics() -> bytes:
+        return await process.core.metrics_snapshot() if process.core else b""
+
+    return HealthServer(
+        lambda: _health(process),
+        metrics,
+        host="0.0.0.0",  # noqa: S104 - probes come from outside the container
+        port=settings.health_port,
+    )
 
 
 async def _poll(core: Core) -> None:
@@ -173,7 +205,10 @@ async def _poll(core: Core) -> None:
     )
 
 
-async def _health(core: Core, jobs: Jobs) -> dict[str, Any]:
+async def _health(process: _Process) -> dict[str, Any]:
+    core, jobs = process.core, process.jobs
+    if core is None or jobs is None or not jobs.alive:
+        return {"scheduler_ok": False, "database_ok": core is not None, "ready": False}
     last_poll = core.pipeline.last_poll_at
     return {
         "scheduler_ok": jobs.alive,

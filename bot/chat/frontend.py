@@ -11,11 +11,13 @@ import logging
 from typing import Any
 
 from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.chat.application import build_application
 from bot.chat.services import ChatServices
+from bot.errors import ConfigError, TalkwatchError
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,13 @@ class TelegramFrontend:
         self.delivery_bot = delivery_bot
 
     async def start(self) -> None:
-        await self.delivery_bot.initialize()
-        await self.app.initialize()
+        try:
+            await self.delivery_bot.initialize()
+            await self.app.initialize()
+        except InvalidToken:
+            raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
+        except NetworkError as exc:
+            raise TalkwatchError(f"cannot reach the Telegram Bot API: {exc.message}") from None
         if self.app.post_init is not None:
             await self.app.post_init(self.app)
         updater = self.app.updater

@@ -180,3 +180,35 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     assert len(events) == len([line for line in running.stderr if line.strip()])
     names = {e["event"] for e in events}
     assert {"talkwatch running", "poll cycle done", "stopped cleanly"} <= names
+
+
+async def test_a_rejected_token_stops_run_with_a_clear_error(tmp_path: Path) -> None:
+    wrong = "123456:AAwrongWRONGwrongWRONGwrong0000000"
+    with FakeBotAPI() as telegram:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
+            "FEEDS_FILE": str(tmp_path / "feeds.toml"),
+            "TELEGRAM_BOT_TOKEN": wrong,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "HEALTH_PORT": "0",
+        }
+        (tmp_path / "feeds.toml").write_text("")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    stderr = err.decode()
+    assert process.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN: Telegram rejected this token" in stderr
+    assert "Traceback" not in stderr
+    assert wrong not in stderr
+    assert wrong.split(":")[1] not in stderr
