@@ -28,6 +28,13 @@ from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
 CHANNEL = -1001234567890
 USER = 4242
+ADMIN = 1
+
+
+def _replies(telegram: FakeBotAPI, chat_id: int) -> list[str]:
+    return [str(m["text"]) for m in telegram.sent(chat_id)]
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -37,6 +44,26 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def _start_run(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
+    """`talkwatch run` in its own process group, on a fresh SQLite file, with `settings`."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,  # its own process group, parse workers included
+    )
 
 
 @dataclass
@@ -73,29 +100,17 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
                 "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
             )
             port = _free_port()
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
-                "FEEDS_FILE": str(feeds_file),
-                "POLL_INTERVAL_SECONDS": "1",
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": telegram.base_url,
-                "TELEGRAM_CHANNEL": str(CHANNEL),
-                "TELEGRAM_ADMIN_IDS": "1",
-                "HEALTH_PORT": str(port),
-                "LOG_FORMAT": "json",
-                "LOG_LEVEL": "INFO",
-            }
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=env,
-                cwd=tmp_path,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                start_new_session=True,  # its own process group, parse workers included
+            process = await _start_run(
+                tmp_path,
+                FEEDS_FILE=str(feeds_file),
+                POLL_INTERVAL_SECONDS="1",
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_API_BASE_URL=telegram.base_url,
+                TELEGRAM_CHANNEL=str(CHANNEL),
+                TELEGRAM_ADMIN_IDS=str(ADMIN),
+                HEALTH_PORT=str(port),
+                LOG_FORMAT="json",
+                LOG_LEVEL="INFO",
             )
             stderr: list[str] = []
             assert process.stderr is not None
@@ -159,6 +174,21 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     await _wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
     assert running.telegram.count("sendMessage", 429) == 0
 
+    # An admin adds a feed through the real wiring: probed over HTTP, stored, then removed.
+    extra = running.feeds.feed_urls[0][1] + "?via=admin"
+    running.telegram.type_text(ADMIN, f"/addfeed {extra}")
+    added = await _wait_for(lambda: _replies(running.telegram, ADMIN), 15, "an /addfeed answer")
+    assert added[-1].startswith("Added")
+    running.telegram.type_text(ADMIN, "/addfeed http://127.0.0.1:9/not-there")
+    await _wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 2, 15, "a refusal")
+    assert _replies(running.telegram, ADMIN)[-1].startswith("Not added")
+    running.telegram.type_text(ADMIN, f"/removefeed {extra}")
+    await _wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 3, 15, "a removal")
+    assert "Removed" in _replies(running.telegram, ADMIN)[-1]
+    running.telegram.type_text(USER, "/pause")
+    await _wait_for(lambda: len(_replies(running.telegram, USER)) >= 4, 15, "a refusal")
+    assert "admin" in _replies(running.telegram, USER)[-1].lower()
+
     metrics = await _get(f"{running.health}/metrics")
     assert metrics is not None
     assert _metric(metrics.text, "talkwatch_alerts_total") == 2
@@ -185,25 +215,13 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
 async def test_a_rejected_token_stops_run_with_a_clear_error(tmp_path: Path) -> None:
     wrong = "123456:AAwrongWRONGwrongWRONGwrong0000000"
     with FakeBotAPI() as telegram:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
-            "FEEDS_FILE": str(tmp_path / "feeds.toml"),
-            "TELEGRAM_BOT_TOKEN": wrong,
-            "TELEGRAM_API_BASE_URL": telegram.base_url,
-            "HEALTH_PORT": "0",
-        }
         (tmp_path / "feeds.toml").write_text("")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
+        process = await _start_run(
+            tmp_path,
+            FEEDS_FILE=str(tmp_path / "feeds.toml"),
+            TELEGRAM_BOT_TOKEN=wrong,
+            TELEGRAM_API_BASE_URL=telegram.base_url,
+            HEALTH_PORT="0",
         )
         _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     stderr = err.decode()
