@@ -88,8 +88,13 @@ class Jobs:
         return bool(self.scheduler.running)
 
     async def stop(self, grace: float) -> None:
+        """No new runs; running jobs get `grace` seconds, then are cancelled.
+
+        The scheduler is paused, not shut down, first: APScheduler's shutdown
+        cancels running coroutine jobs at once, with no grace at all.
+        """
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.pause()
         pending = {t for t in self._inflight if not t.done()}
         if pending:
             _done, late = await asyncio.wait(pending, timeout=grace)
@@ -98,6 +103,8 @@ class Jobs:
             if late:
                 await asyncio.wait(late, timeout=1)
                 log.warning("abandoned in-flight jobs at shutdown", extra={"count": len(late)})
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
 
 @dataclass

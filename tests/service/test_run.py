@@ -230,3 +230,35 @@ async def test_a_rejected_token_stops_run_with_a_clear_error(tmp_path: Path) -> 
     assert "Traceback" not in stderr
     assert wrong not in stderr
     assert wrong.split(":")[1] not in stderr
+
+
+async def test_sigterm_during_a_hanging_poll_exits_within_ten_seconds(tmp_path: Path) -> None:
+    connected = asyncio.Event()
+
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connected.set()
+        await asyncio.sleep(120)  # a feed server that never answers
+        writer.close()
+
+    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    (tmp_path / "feeds.toml").write_text(
+        f'[[feeds]]\nname = "Hanging"\nurl = "http://127.0.0.1:{port}/rss"\n'
+    )
+    process = await _start_run(
+        tmp_path, FEEDS_FILE=str(tmp_path / "feeds.toml"), HEALTH_PORT="0", LOG_FORMAT="json"
+    )
+    try:
+        await asyncio.wait_for(connected.wait(), timeout=30)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=15)
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0
+    assert elapsed < 10
+    assert "abandoned in-flight jobs" in err.decode()
+    assert "stopped cleanly" in err.decode()
