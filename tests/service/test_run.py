@@ -233,12 +233,15 @@ async def test_a_rejected_token_stops_run_with_a_clear_error(tmp_path: Path) -> 
 
 
 async def test_sigterm_during_a_hanging_poll_exits_within_ten_seconds(tmp_path: Path) -> None:
-    connected = asyncio.Event()
+    connected, release, closed = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connected.set()
-        await asyncio.sleep(120)  # a feed server that never answers
+        await release.wait()  # a feed server that never answers while the test runs
         writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+        closed.set()
 
     server = await asyncio.start_server(hang, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -255,9 +258,12 @@ async def test_sigterm_during_a_hanging_poll_exits_within_ten_seconds(tmp_path: 
         _out, err = await asyncio.wait_for(process.communicate(), timeout=15)
         elapsed = time.monotonic() - started
     finally:
-        server.close()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        release.set()
+        server.close()
+        await server.wait_closed()
+        await asyncio.wait_for(closed.wait(), timeout=5)
     assert process.returncode == 0
     assert elapsed < 10
     assert "abandoned in-flight jobs" in err.decode()
