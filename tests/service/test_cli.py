@@ -12,6 +12,7 @@ import pytest
 
 from bot.replay import ReplayServer, default_stream_dir
 from bot.settings import Settings
+from tests.assess.test_evaluation import KEYS as EVAL_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSESS_FIXTURES = ROOT / "tests" / "assess" / "fixtures"
@@ -112,17 +113,7 @@ def test_eval_prints_figures_as_json() -> None:
     )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    for key in (
-        "precision",
-        "recall",
-        "f1",
-        "duplicate_alerts",
-        "irrelevant_alerts",
-        "keyfact_coverage",
-        "latency_ms_p50",
-        "latency_ms_p99",
-        "articles",
-    ):
+    for key in EVAL_KEYS:
         assert key in figures
     assert {"id", "alerted", "verdict"} <= set(figures["articles"][0])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.health import HealthServer
 
@@ -21,25 +22,28 @@ async def _serve(checks: dict[str, Any]) -> HealthServer:
     return server
 
 
-async def test_healthy_when_scheduler_and_database_are_up() -> None:
-    server = await _serve({"scheduler_ok": True, "database_ok": True, "last_poll_at": None})
+@pytest.mark.parametrize(
+    ("checks", "status"),
+    [
+        pytest.param({"scheduler_ok": True, "database_ok": True}, 200, id="all-up"),
+        pytest.param({"scheduler_ok": True, "database_ok": False}, 503, id="database-down"),
+        pytest.param({"scheduler_ok": False, "database_ok": True}, 503, id="scheduler-down"),
+        pytest.param(
+            {"scheduler_ok": False, "database_ok": False, "ready": False}, 503, id="starting"
+        ),
+    ],
+)
+async def test_healthz_is_200_only_when_every_check_passes(
+    checks: dict[str, Any], status: int
+) -> None:
+    server = await _serve(checks)
     try:
         async with httpx.AsyncClient() as client:
             response = await client.get(f"http://127.0.0.1:{server.port}/healthz")
     finally:
         await server.stop()
-    assert response.status_code == 200
-    assert response.json()["database_ok"] is True
-
-
-async def test_unhealthy_when_the_database_is_unreachable() -> None:
-    server = await _serve({"scheduler_ok": True, "database_ok": False})
-    try:
-        async with httpx.AsyncClient() as client:
-            response = await client.get(f"http://127.0.0.1:{server.port}/healthz")
-    finally:
-        await server.stop()
-    assert response.status_code == 503
+    assert response.status_code == status
+    assert response.json()["database_ok"] is checks["database_ok"]
 
 
 async def test_metrics_and_unknown_paths() -> None:
