@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,9 +114,3 @@ def _values(article: NewArticle, fetched_at: datetime) -> dict[str, Any]:
         "content_hash": article.content_hash,
         "backlog": article.backlog,
     }
-
-
-async def count_articles(db: Database) -> int:
-    """How many articles are stored (for reports and tests)."""
-    async with db.session() as session:
-        return int(await session.scalar(select(func.count(ArticleRow.id))) or 0)

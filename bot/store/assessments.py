@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from bot.domain import Assessment, Document
 from bot.store.db import Database
@@ -99,11 +99,3 @@ async def verdict_history(
         if len(rows) < batch:
             return
         last_id = rows[-1].id
-
-
-async def count_pending(db: Database) -> int:
-    async with db.session() as session:
-        total = await session.scalar(
-            select(func.count()).select_from(ArticleRow).where(ArticleRow.assessed_at.is_(None))
-        )
-        return int(total or 0)

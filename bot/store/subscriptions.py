@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 
 from bot.store.db import Database
 from bot.store.models import SubscriptionRow, utcnow
@@ -84,26 +84,6 @@ async def get_subscription(db: Database, chat_id: int) -> Subscription | None:
     async with db.session() as session:
         row = await session.scalar(_by_chat(chat_id))
         return None if row is None else _view(row)
-
-
-async def active_subscriptions(db: Database) -> list[Subscription]:
-    async with db.session() as session:
-        rows = await session.scalars(
-            select(SubscriptionRow)
-            .where(SubscriptionRow.active.is_(True))
-            .order_by(SubscriptionRow.id)
-        )
-        return [_view(r) for r in rows]
-
-
-async def count_active(db: Database) -> int:
-    async with db.session() as session:
-        count = await session.scalar(
-            select(func.count())
-            .select_from(SubscriptionRow)
-            .where(SubscriptionRow.active.is_(True))
-        )
-        return int(count or 0)
 
 
 async def move_subscription(db: Database, old_chat_id: int, new_chat_id: int) -> None:
