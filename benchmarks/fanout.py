@@ -3,7 +3,7 @@
     python benchmarks/fanout.py [--subscribers 5000] [--cap 300] [--database-url URL]
 
 The fake server enforces a global cap (messages/s, 429 beyond it). A real
-delivery worker process (tests/telegram/worker.py, real PTB Bot) paces at
+delivery worker process (tests/support/delivery_worker.py, real PTB Bot) paces at
 95% of the cap; it is killed with SIGKILL at a random moment mid-fan-out and
 restarted. Reports achieved rate / cap over the time the workers were
 sending, 429s received, and messages lost or duplicated per subscriber.
@@ -40,9 +40,9 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from bot.store import Database  # noqa: E402
 from bot.store.models import OutboxRow, SubscriptionRow  # noqa: E402
-from tests.telegram.conftest import alert  # noqa: E402
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI  # noqa: E402
-from tests.telegram.worker import CONCURRENCY  # noqa: E402
+from tests.support.delivery_worker import CONCURRENCY  # noqa: E402
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI  # noqa: E402
+from tests.support.records import alert  # noqa: E402
 
 FIRST_CHAT = 10_000_000
 
@@ -72,7 +72,7 @@ def worker(db_url: str, server: FakeBotAPI, rate: float) -> subprocess.Popen[str
     command = [
         sys.executable,
         "-m",
-        "tests.telegram.worker",
+        "tests.support.delivery_worker",
         db_url,
         server.base_url,
         TOKEN,

@@ -207,7 +207,7 @@ async def run_talkwatch(
 
     from bot.domain import FeedSpec
     from bot.ingest.fetch import Fetcher, build_client
-    from bot.polling import make_parse_pool, poll_cycle
+    from bot.pipeline.ingest import make_parse_pool, poll_cycle
     from bot.store import Database
     from bot.store.feeds import sync_feeds
 

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.config.settings import Settings, load_settings
 from bot.errors import ConfigError, StorageError, TalkwatchError
-from bot.settings import Settings, load_settings
 
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import commands
+    from bot.cli import commands
 
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings),

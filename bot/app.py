@@ -18,14 +18,14 @@ import httpx
 
 from bot.assess import Assessor
 from bot.chat.services import ChatServices
+from bot.config.feeds_file import load_feeds_file
+from bot.config.settings import Settings
+from bot.config.story import load_corpus, load_topic
 from bot.domain import FeedSpec, PollReport
-from bot.feeds_file import load_feeds_file
 from bot.ingest.fetch import Fetcher, build_client
-from bot.knowledge import load_corpus, load_topic
 from bot.observe import Metrics
-from bot.pipeline import Pipeline
-from bot.polling import make_parse_pool, poll_cycle, probe_feed
-from bot.settings import Settings
+from bot.pipeline.assess import Pipeline
+from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 from bot.store.outbox import outbox_backlog

@@ -21,12 +21,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Core, build_core, chat_services
 from bot.chat.frontend import SilentFrontend, TelegramFrontend, build_delivery_bot
+from bot.config.settings import Settings
 from bot.domain import FeedStatus
 from bot.health import HealthServer
 from bot.observe import configure_logging
+from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import DryRunPublisher, TelegramPublisher
-from bot.publish.delivery import Delivery, DeliveryLimits
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 

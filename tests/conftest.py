@@ -1,4 +1,7 @@
-"""Shared fixtures: real databases (a SQLite file, a fresh PostgreSQL database).
+"""Shared fixtures: real databases (a SQLite file, a fresh PostgreSQL database), the fake
+Bot API with the real command application, and the local feed server.
+
+The fakes themselves live in `tests/support/`; this file only holds fixtures.
 
 PostgreSQL tests use TALKWATCH_TEST_POSTGRES_URL (default: the local trust-auth
 server). Without a reachable server they skip with the reason; under CI
@@ -12,11 +15,19 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.chat.application import build_application
+from bot.chat.services import ChatServices
+from bot.ingest.fetch import Fetcher
 from bot.store import Database
+from tests.support.chat_fakes import ADMIN, FeedAdmin
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.feed_server import FeedServer, local_client
 
 PG_ADMIN_URL = os.environ.get(
     "TALKWATCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -96,3 +107,56 @@ async def sqlite_database(sqlite_url: str) -> AsyncIterator[Database]:
     await db.migrate()
     yield db
     await db.dispose()
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(private_per_second=5) as server:
+        yield server
+
+
+@pytest.fixture
+def feed_admin() -> FeedAdmin:
+    return FeedAdmin()
+
+
+@pytest.fixture
+async def bot_app(
+    fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
+) -> AsyncIterator[Any]:
+    """The real command Application, polling the fake server."""
+    services = ChatServices(
+        db=sqlite_database,
+        admin_ids=frozenset({ADMIN}),
+        probe_feed=feed_admin.probe,
+        add_feed=feed_admin.add,
+        remove_feed=feed_admin.remove,
+        knowledge_size=lambda: 42,
+        last_poll=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
+    )
+    app = build_application(TOKEN, fake_api.base_url, services)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    yield app
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A local feed server on 127.0.0.1."""
+    feed_server = FeedServer()
+    feed_server.start()
+    yield feed_server
+    feed_server.stop()
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    async with local_client() as client:
+        yield Fetcher(client, max_bytes=1_000_000, deadline_seconds=3.0)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

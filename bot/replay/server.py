@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, quote, urlsplit
 
-from bot.replay.render import render_feed, render_index, render_page, rfc822
+from bot.replay.pages import render_feed, render_index, render_page, rfc822
 from bot.replay.stream import StreamArticle, StreamFeed, default_stream_dir, load_feeds, load_stream
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.defaults import config_dir
+from bot.config.defaults import config_dir
 
 STYLES = frozenset({"rss-full", "rss-teaser", "atom", "aggregator"})
 

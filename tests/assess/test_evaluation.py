@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import run_eval
+from bot.cli.evaluate import run_eval
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KEYS = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assess import Assessor, format_verdict
+from bot.assess import Assessor
 from bot.assess.analysis import clean_title
+from bot.cli.verdicts import format_verdict
 from bot.domain import Document
 from tests.assess.conftest import article, corpus_documents, topic
 

@@ -8,8 +8,8 @@ import pytest
 
 from bot.assess import Topic, parse_topic
 from bot.assess.topic import complete_topic
+from bot.config.story import load_corpus, load_topic
 from bot.domain import Document
-from bot.knowledge import load_corpus, load_topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

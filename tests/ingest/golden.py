@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.ingest.parse import ParsedFeed, parse_feed
-
-from .server import FIXTURES, fixture_bytes
+from tests.support.feed_server import FIXTURES, fixture_bytes
 
 BASE = "http://feeds.test"
 FETCHED_AT = datetime(2023, 6, 1, tzinfo=UTC)

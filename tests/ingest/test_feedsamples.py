@@ -19,12 +19,11 @@ from sqlalchemy import select
 
 from bot.domain import FeedSpec, FeedStatus
 from bot.ingest.fetch import Fetcher
-from bot.polling import poll_cycle
+from bot.pipeline.ingest import poll_cycle
 from bot.store import Database
 from bot.store.feeds import list_feeds, sync_feeds
 from bot.store.models import ArticleRow
-
-from .server import FeedServer, Reply
+from tests.support.feed_server import FeedServer, Reply
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "feedsamples"
 VARIANTS = {"bare": "application/xml", "utf8": "application/xml; charset=utf-8"}

@@ -11,8 +11,7 @@ import pytest
 
 from bot.errors import FetchError, TooLarge
 from bot.ingest.fetch import USER_AGENT, Fetcher, retry_after_seconds
-
-from .server import FeedServer, Reply, local_client
+from tests.support.feed_server import FeedServer, Reply, local_client
 
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
 

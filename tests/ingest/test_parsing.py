@@ -6,9 +6,9 @@ import pytest
 
 from bot.ingest.extract import extract_article
 from bot.ingest.parse import NotAFeed, parse_feed, split_outlet
+from tests.support.feed_server import fixture_bytes
 
 from .golden import BASE, FETCHED_AT, GOLDEN, as_json, expected, parse_fixture
-from .server import fixture_bytes
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from bot.replay import ReplayServer, default_stream_dir
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 
 CHANNEL = -1001234567890
 USER = 4242

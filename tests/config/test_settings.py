@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.settings import Settings, load_settings, mask_url_password
 from bot.errors import ConfigError
-from bot.settings import Settings, load_settings, mask_url_password
 from bot.store import to_async_url
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """A delivery worker process, for crash tests and the fan-out benchmark.
 
-    python -m tests.telegram.worker DB_URL BASE_URL TOKEN RATE LEASE
+    python -m tests.support.delivery_worker DB_URL BASE_URL TOKEN RATE LEASE
 
 Drains the outbox through the real Delivery and a real PTB Bot, then exits;
 tests kill it with SIGKILL mid-burst and start another to finish the job.
@@ -14,8 +14,8 @@ import sys
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import TelegramPublisher
-from bot.publish.delivery import Delivery, DeliveryLimits
 from bot.store import Database
 from bot.store.outbox import status_counts
 

@@ -8,14 +8,14 @@ from sqlalchemy import select
 
 from bot.app import build_assessor
 from bot.assess import Assessor
+from bot.config.settings import load_settings
+from bot.config.story import load_corpus, load_topic
 from bot.domain import Assessment, Document, PollReport
-from bot.knowledge import load_corpus, load_topic
 from bot.observe import Metrics
-from bot.pipeline import Pipeline, rebuild_knowledge
-from bot.settings import load_settings
+from bot.pipeline.assess import Pipeline, rebuild_knowledge
 from bot.store import Database
 from bot.store.models import ArticleRow, DevelopmentRow
-from tests.telegram.conftest import add_article
+from tests.support.records import add_article
 
 
 class ChokingAssessor(Assessor):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.settings import Settings
 from bot.replay import ReplayServer, default_stream_dir
-from bot.settings import Settings
 from tests.assess.test_evaluation import KEYS as EVAL_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]

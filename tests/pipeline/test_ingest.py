@@ -10,12 +10,11 @@ from sqlalchemy import select
 from bot.domain import FeedSpec, FeedStatus
 from bot.errors import FetchError
 from bot.ingest.fetch import Fetcher, FetchResult
-from bot.polling import format_poll_report, poll_cycle, probe_feed
+from bot.pipeline.ingest import format_poll_report, poll_cycle, probe_feed
 from bot.store import Database
 from bot.store.feeds import FeedState, list_feeds, sync_feeds
 from bot.store.models import ArticleRow
-
-from .server import FeedServer, Reply, fixture_bytes, serve_fixture
+from tests.support.feed_server import FeedServer, Reply, fixture_bytes, serve_fixture
 
 NOW = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
 ENVOY_PAGE = "/harbour/2023/05/16/envoy-arrives-kyiv.html"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from bot.store import Database
 from bot.store.outbox import Accepted, claim_many, due_work, record_accepted, status_counts
 from bot.store.subscriptions import subscribe
-from tests.telegram.conftest import alert
+from tests.support.records import alert
 
 LEASE = timedelta(seconds=60)
 

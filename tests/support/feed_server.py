@@ -172,7 +172,7 @@ def _status(reply: Reply, headers: Any) -> int:
     return 200
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "ingest" / "fixtures"
 
 
 class LocalOnlyTransport(httpx.AsyncBaseTransport):

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Core, build_core
+from bot.config.settings import Settings
 from bot.domain import FeedSpec
-from bot.pipeline import AssessedArticle
+from bot.pipeline.assess import AssessedArticle
+from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import DryRunPublisher
-from bot.publish.delivery import Delivery, DeliveryLimits
 from bot.replay import ReplayServer, default_stream_dir
-from bot.settings import Settings
 
 DEMO_CHANNEL = "@talkwatch_demo"
 # The demo prints to stdout, which has no flood limits worth waiting for.

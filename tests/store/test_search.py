@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.store import Database
 from bot.store.models import ArticleRow
 from bot.store.search import search, search_terms
-from tests.telegram.conftest import add_article, alert
+from tests.support.records import add_article, alert
 
 FILLER = " ".join(f"word{i}" for i in range(150))
 

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.telegram.telegram_html import EntityError, utf16_length, visible_text
+from tests.support.telegram_html import EntityError, utf16_length, visible_text
 
 BOT_ID = 7_000_000_001
 TOKEN = f"{BOT_ID}:AAFakeTokenForTestsOnly_0123456789ab"

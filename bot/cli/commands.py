@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 from bot.app import build_assessor, build_core, open_database
-from bot.assess import format_verdict
+from bot.cli.verdicts import format_verdict
+from bot.config.feeds_file import load_feeds_file
+from bot.config.settings import Settings
+from bot.config.story import load_corpus, load_topic
 from bot.domain import Document
 from bot.errors import ConfigError, FetchError
-from bot.feeds_file import load_feeds_file
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, build_client
-from bot.knowledge import load_corpus, load_topic
-from bot.pipeline import rebuild_knowledge
-from bot.polling import format_feeds_table, format_poll_report
-from bot.settings import Settings
+from bot.pipeline.assess import rebuild_knowledge
+from bot.pipeline.ingest import format_feeds_table, format_poll_report
 from bot.store.feeds import list_feeds
 
 
@@ -116,7 +116,7 @@ def _document_from_bytes(body: bytes, *, url: str, key: str) -> Document:
 
 
 def evaluate(settings: Settings, dataset: Path, as_json: bool) -> int:
-    from bot.evaluation import run_eval
+    from bot.cli.evaluate import run_eval
 
     if not (dataset / "stream.jsonl").is_file():
         raise ConfigError(f"{dataset}: no stream.jsonl (see the dataset format in the README)")
@@ -131,7 +131,7 @@ def run(settings: Settings) -> int:
 
 
 def demo(settings: Settings, stream_dir: Path | None = None) -> int:
-    from bot.demo import run_demo
+    from bot.cli.demo import run_demo
 
     if stream_dir is not None and not (stream_dir / "feeds.json").is_file():
         raise ConfigError(f"{stream_dir}: no feeds.json and stream.jsonl (the eval format)")

@@ -9,16 +9,16 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
+from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import TelegramPublisher
-from bot.publish.delivery import Delivery, DeliveryLimits
 from bot.store import Database
 from bot.store.developments import add_source
 from bot.store.outbox import status_counts
 from bot.store.state import set_paused
 from bot.store.subscriptions import get_subscription, subscribe
-from tests.telegram.conftest import add_article, alert
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
-from tests.telegram.worker import make_bot
+from tests.support.delivery_worker import make_bot
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.records import add_article, alert
 
 CHANNEL = -1001
 

@@ -1,6 +1,6 @@
 """kill -9 in the middle of a burst, then a restart: nothing lost, nothing repeated.
 
-A real worker process (tests/telegram/worker.py) drains the outbox through the
+A real worker process (tests/support/delivery_worker.py) drains the outbox through the
 real Delivery and PTB Bot; the fake server holds sends at a chosen point so the
 kill lands mid-burst with requests in flight, deterministically.
 """
@@ -20,9 +20,10 @@ import pytest
 from bot.store import Database
 from bot.store.outbox import status_counts
 from bot.store.subscriptions import subscribe
-from tests.telegram.conftest import alert, wait_until
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
-from tests.telegram.worker import CONCURRENCY
+from tests.support.delivery_worker import CONCURRENCY
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.records import alert
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = range(5000, 5060)
@@ -35,7 +36,7 @@ def start_worker(db: Database, server: FakeBotAPI) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-m",
-            "tests.telegram.worker",
+            "tests.support.delivery_worker",
             db.url,
             server.base_url,
             TOKEN,

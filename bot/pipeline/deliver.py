@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.publish.batching import Batcher, ClaimWindow
+from bot.pipeline.batching import Batcher, ClaimWindow
 from bot.publish.channel import Outcome, Publisher, PublishResult
 from bot.publish.pacing import (
     GLOBAL_PER_SECOND,

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.assess import Assessor
+from bot.config.story import load_corpus, load_topic
 from bot.domain import Assessment, Document
-from bot.knowledge import load_corpus, load_topic
 from bot.replay.stream import ArticleLabels, StreamArticle, load_stream
 
 

@@ -10,8 +10,10 @@ import pytest
 from bot.store import Database
 from bot.store.state import is_paused
 from bot.store.subscriptions import get_subscription
-from tests.telegram.conftest import ADMIN, USER, FeedAdmin, add_article, alert, wait_until
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.chat_fakes import ADMIN, USER, FeedAdmin
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.records import add_article, alert
+from tests.support.waiting import wait_until
 
 
 async def ask(server: FakeBotAPI, text: str, user: int = USER) -> str:

@@ -1,6 +1,6 @@
 """render_alert against hostile feeds and long texts, checked with the fake server's HTML parser.
 
-Every rendered message must parse the way Telegram parses it (tests/telegram/
+Every rendered message must parse the way Telegram parses it (tests/support/
 telegram_html.py raises where the Bot API answers 400), show outside text
 literally, link only http(s) URLs, and stay within 4096 visible characters.
 """
@@ -16,7 +16,7 @@ import pytest
 
 from bot.domain import Alert, Source
 from bot.publish.render import MAX_ALSO, TELEGRAM_LIMIT, render_alert
-from tests.telegram.telegram_html import utf16_length, visible_text
+from tests.support.telegram_html import utf16_length, visible_text
 
 WHEN = datetime(2026, 11, 22, 12, 30, tzinfo=UTC)
 PLAIN = Alert(

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.defaults import default_corpus_dir, default_feeds_file, default_topic_file
+from bot.config.defaults import default_corpus_dir, default_feeds_file, default_topic_file
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/talkwatch.db"

@@ -1,0 +1,31 @@
+"""Fakes for the chat tests: the admin and user ids, and the feed-administration callables."""
+
+from __future__ import annotations
+
+ADMIN = 1001
+USER = 2002
+
+
+class FeedAdmin:
+    """A fake of the feed-administration callables the lead wires in."""
+
+    def __init__(self) -> None:
+        self.feeds: dict[str, str] = {}
+
+    async def probe(self, url: str) -> str:
+        if "broken" in url:
+            raise ValueError("not a feed: <html> page without items")
+        return f"Feed at {url}"
+
+    async def add(self, url: str, name: str) -> bool:
+        if url in self.feeds:
+            return False
+        self.feeds[url] = name
+        return True
+
+    async def remove(self, target: str) -> str | None:
+        for url, name in list(self.feeds.items()):
+            if target in (url, name):
+                del self.feeds[url]
+                return name
+        return None
