@@ -153,12 +153,12 @@ async def _run(
         frontend, delivery = await make_frontend(core)
         try:
             await frontend.start()
-            jobs.every(settings.poll_interval_seconds, "poll", lambda: _poll(core))
+            jobs.every(settings.ticker_seconds, "poll", lambda: _poll(core))
             jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
             jobs.start()
             log.info(
                 "talkwatch running",
-                extra={"dry_run": settings.dry_run, "ticker_s": settings.poll_interval_seconds},
+                extra={"dry_run": settings.dry_run, "ticker_s": settings.ticker_seconds},
             )
             await stop.wait()
             log.info("shutting down")

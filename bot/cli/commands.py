@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.app import build_assessor, build_core, open_database
+from bot.cli.reports import format_feeds_table, format_poll_report
 from bot.cli.verdicts import format_verdict
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
@@ -17,7 +18,6 @@ from bot.errors import ConfigError, FetchError
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, build_client
 from bot.pipeline.assess import rebuild_knowledge
-from bot.pipeline.ingest import format_feeds_table, format_poll_report
 from bot.store.feeds import list_feeds
 
 

@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     feeds_file: Path = Field(default_factory=default_feeds_file, alias="FEEDS_FILE")
     corpus_dir: Path = Field(default_factory=default_corpus_dir, alias="CORPUS_DIR")
     topic_file: Path = Field(default_factory=default_topic_file, alias="TOPIC_FILE")
+    # A feed's default interval (the feeds file's `interval_seconds` overrides it per feed).
     poll_interval_seconds: int = Field(300, alias="POLL_INTERVAL_SECONDS", ge=1)
+    # How often the ticker looks for due feeds: a due feed waits at most this long.
+    tick_seconds: int = Field(10, alias="TICK_SECONDS", ge=1, le=3600)
     fetch_concurrency: int = Field(16, alias="FETCH_CONCURRENCY", ge=1, le=256)
     fetch_timeout_seconds: float = Field(20.0, alias="FETCH_TIMEOUT_SECONDS", gt=0, le=300)
     max_feed_bytes: int = Field(10_000_000, alias="MAX_FEED_BYTES", ge=1024)
@@ -47,6 +50,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
     health_port: int = Field(8080, alias="HEALTH_PORT", ge=0, le=65535)
+
+    @property
+    def ticker_seconds(self) -> int:
+        """The ticker's period: never longer than the shortest default feed interval."""
+        return min(self.tick_seconds, self.poll_interval_seconds)
 
     @field_validator("telegram_bot_token", "telegram_channel", mode="before")
     @classmethod

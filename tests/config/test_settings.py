@@ -30,6 +30,7 @@ def test_defaults_need_nothing_configured(clean_env: pytest.MonkeyPatch) -> None
     settings = load_settings()
     assert settings.database_url == "sqlite:///data/talkwatch.db"
     assert settings.poll_interval_seconds == 300
+    assert settings.tick_seconds == 10
     assert settings.feeds_file.name == "feeds.toml" and settings.feeds_file.exists()
     assert settings.corpus_dir.is_dir()
     assert settings.dry_run
@@ -40,6 +41,7 @@ def test_defaults_need_nothing_configured(clean_env: pytest.MonkeyPatch) -> None
     [
         ("POLL_INTERVAL_SECONDS", "0", "greater than or equal to 1"),
         ("POLL_INTERVAL_SECONDS", "often", "valid integer"),
+        ("TICK_SECONDS", "0", "greater than or equal to 1"),
         ("TELEGRAM_ADMIN_IDS", "12,alice", "numeric Telegram user ids"),
         ("TELEGRAM_CHANNEL", "my channel", "@username"),
         ("DATABASE_URL", "mysql://x@y/z", "postgresql://"),
@@ -49,6 +51,7 @@ def test_defaults_need_nothing_configured(clean_env: pytest.MonkeyPatch) -> None
     ids=[
         "interval-zero",
         "interval-word",
+        "tick-zero",
         "admins-not-numbers",
         "channel-spaces",
         "unsupported-database",
@@ -134,3 +137,16 @@ def test_a_missing_feeds_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "nope.toml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tick", "interval", "ticker"),
+    [("10", "300", 10), ("10", "1", 1), ("60", "60", 60)],
+    ids=["tick-shorter", "interval-shorter-wins", "equal"],
+)
+def test_the_ticker_never_waits_longer_than_the_default_interval(
+    clean_env: pytest.MonkeyPatch, tick: str, interval: str, ticker: int
+) -> None:
+    clean_env.setenv("TICK_SECONDS", tick)
+    clean_env.setenv("POLL_INTERVAL_SECONDS", interval)
+    assert load_settings().ticker_seconds == ticker

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.cli.reports import format_poll_report
 from bot.domain import FeedSpec, FeedStatus
 from bot.errors import FetchError
 from bot.ingest.fetch import Fetcher, FetchResult
-from bot.pipeline.ingest import format_poll_report, poll_cycle, probe_feed
+from bot.pipeline.ingest import poll_cycle, probe_feed
 from bot.store import Database
 from bot.store.feeds import FeedState, list_feeds, sync_feeds
 from bot.store.models import ArticleRow

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.reports import format_feeds_table
 from bot.config.defaults import default_feeds_file
 from bot.config.feeds_file import load_feeds_file
 from bot.domain import FeedSpec
 from bot.errors import ConfigError
-from bot.pipeline.ingest import format_feeds_table
 from bot.store import Database
 from bot.store.feeds import add_feed, due_feeds, list_feeds, remove_feed, sync_feeds
 
