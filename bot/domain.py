@@ -173,3 +173,11 @@ class PollReport:
     @property
     def new_articles(self) -> int:
         return sum(o.new_articles for o in self.outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """An active direct-message subscription: the chat and its optional keyword filter."""
+
+    chat_id: str
+    keywords: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from bot.assess import Assessor
 from bot.domain import Assessment, Document, PollReport
 from bot.observe import Metrics
+from bot.publish.recipients import alert_recipients
 from bot.store import Database
 from bot.store.assessments import (
     StoredArticle,
@@ -29,6 +30,7 @@ from bot.store.assessments import (
     verdict_history,
 )
 from bot.store.developments import add_source, record_development
+from bot.store.subscriptions import active_subscribers
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +95,6 @@ class Pipeline:
             assessed = await self._assess_all_pending()
             return report, assessed
 
-    async def assess_pending(self) -> list[AssessedArticle]:
-        async with self._lock:
-            return await self._assess_all_pending()
-
     async def _assess_all_pending(self) -> list[AssessedArticle]:
         done: list[AssessedArticle] = []
         while batch := await pending_articles(self.db):
@@ -106,8 +104,9 @@ class Pipeline:
 
     async def _assess_one(self, article: StoredArticle) -> AssessedArticle:
         verdict = await self._verdict(article)
-        development_id = await self._record(article, verdict)
-        await save_verdict(self.db, article.id, verdict)
+        now = datetime.now(UTC)
+        development_id = await self._record(article, verdict, now)
+        await save_verdict(self.db, article.id, verdict, now=now)
         _learn(self.assessor, article.document, verdict)
         self.metrics.record_verdict(verdict, backlog=article.backlog)
         log.info(
@@ -134,8 +133,11 @@ class Pipeline:
             log.exception("assessment failed", extra={"article_id": article.id})
             return Assessment.silent(f"{ASSESSMENT_FAILED}: {type(exc).__name__}: {str(exc)[:200]}")
 
-    async def _record(self, article: StoredArticle, verdict: Assessment) -> int | None:
+    async def _record(
+        self, article: StoredArticle, verdict: Assessment, now: datetime
+    ) -> int | None:
         if verdict.is_alert:
+            subscribers = [] if article.backlog else await active_subscribers(self.db)
             return await record_development(
                 self.db,
                 article_id=article.id,
@@ -144,7 +146,8 @@ class Pipeline:
                 url=article.url,
                 published_at=article.published_at,
                 backlog=article.backlog,
-                channel=self.channel,
+                recipients=alert_recipients(verdict, self.channel, subscribers),
+                now=now,
             )
         original = article_id_from_key(verdict.duplicate_of or verdict.repeats)
         if verdict.relevant and original is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from bot.domain import Assessment, Document
 from bot.store.db import Database
-from bot.store.models import ArticleRow, utcnow
+from bot.store.models import ArticleRow
 
 ARTICLE_KEY_PREFIX = "article:"
 
@@ -64,13 +64,15 @@ async def pending_articles(db: Database, limit: int = 200) -> list[StoredArticle
         return [_to_stored(row) for row in rows]
 
 
-async def save_verdict(db: Database, article_id: int, verdict: Assessment) -> None:
+async def save_verdict(
+    db: Database, article_id: int, verdict: Assessment, *, now: datetime
+) -> None:
     async with db.session() as session:
         await session.execute(
             update(ArticleRow)
             .where(ArticleRow.id == article_id)
             .values(
-                assessed_at=utcnow(),
+                assessed_at=now,
                 verdict=verdict.to_dict(),
                 relevant=verdict.relevant,
                 duplicate_of_id=article_id_from_key(verdict.duplicate_of),
