@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import commands
+    from bot.cli import subcommands as commands
 
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings),
