@@ -6,6 +6,7 @@ The core never opens files; this module turns `config/corpus/*.txt` and
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from pathlib import Path
 
@@ -33,3 +34,13 @@ def load_topic(path: Path | None) -> Topic:
         return Topic(name="")
     with path.open("rb") as handle:
         return parse_topic(tomllib.load(handle))
+
+
+def story_fingerprint(corpus_dir: Path, topic_file: Path | None) -> str:
+    """A digest of everything the story's definition holds: its corpus texts and topic file."""
+    digest = hashlib.sha256()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if topic_file is not None and topic_file.is_file():
+        digest.update(b"topic\0" + topic_file.read_bytes())
+    return digest.hexdigest()

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, tuple_, update
 
 from bot.domain import Assessment, Document
 from bot.store.db import Database
-from bot.store.models import ArticleRow
+from bot.store.models import ArticleRow, UTCDateTime
+from bot.store.snapshots import Watermark
 
 ARTICLE_KEY_PREFIX = "article:"
 
@@ -81,23 +82,26 @@ async def save_verdict(
 
 
 async def verdict_history(
-    db: Database, batch: int = 1000
-) -> AsyncIterator[tuple[Document, Assessment]]:
-    """Every assessed article with its verdict, in the order they were assessed in."""
-    last_id = 0
+    db: Database, after: Watermark | None = None, batch: int = 1000
+) -> AsyncIterator[tuple[Document, Assessment, Watermark]]:
+    """Every verdict after `after`, in the order they were given (assessed_at, then id)."""
     while True:
         async with db.session() as session:
-            rows = list(
-                await session.scalars(
-                    select(ArticleRow)
-                    .where(ArticleRow.assessed_at.is_not(None), ArticleRow.id > last_id)
-                    .order_by(ArticleRow.id)
-                    .limit(batch)
+            query = select(ArticleRow).where(ArticleRow.assessed_at.is_not(None))
+            if after is not None:
+                query = query.where(
+                    tuple_(ArticleRow.assessed_at, ArticleRow.id)
+                    > tuple_(literal(after.assessed_at, UTCDateTime()), literal(after.article_id))
                 )
-            )
+            order = (ArticleRow.assessed_at, ArticleRow.id)
+            rows = list(await session.scalars(query.order_by(*order).limit(batch)))
         for row in rows:
+            assert row.assessed_at is not None
             if row.verdict is not None:
-                yield _to_stored(row).document, Assessment.from_dict(row.verdict)
+                mark = Watermark(row.assessed_at, row.id)
+                yield _to_stored(row).document, Assessment.from_dict(row.verdict), mark
         if len(rows) < batch:
             return
-        last_id = rows[-1].id
+        last = rows[-1]
+        assert last.assessed_at is not None
+        after = Watermark(last.assessed_at, last.id)
