@@ -90,7 +90,8 @@ class Assessment:
     # The alerted document whose development this article only re-reports
     # (not a copy, but nothing new either): the publisher adds it as a source.
     repeats: str | None = None
-    kind: VerdictKind | None = None
+    # None only as the constructor's default: __post_init__ always sets a kind.
+    kind: VerdictKind = None  # type: ignore[assignment]
     # The document the `before` sentence was taken from (corpus file or alerted article).
     before_key: str | None = None
 
