@@ -161,7 +161,7 @@ class Assessment:
             before=data.get("before"),
             reasons=tuple(data.get("reasons", ())),
             repeats=data.get("repeats"),
-            kind=VerdictKind(data["kind"]) if data.get("kind") else None,
+            kind=VerdictKind(data["kind"]) if data.get("kind") else None,  # type: ignore[arg-type]
             before_key=data.get("before_key"),
         )
 
