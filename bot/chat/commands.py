@@ -8,6 +8,7 @@ user types can crash the bot or run as markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from datetime import datetime, time
 from functools import wraps
@@ -27,6 +28,7 @@ PUBLISHER_KEY = "publisher"
 MAX_LATEST = 20
 DEFAULT_LATEST = 5
 MAX_QUERY_CHARS = 200
+_COUNT = re.compile(r"[0-9]{1,6}")
 ADDFEED_USAGE = "Usage: /addfeed &lt;url&gt; (an http:// or https:// feed URL)"
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -59,6 +61,19 @@ def admin_only(handler: Handler) -> Handler:
         await handler(update, context)
 
     return guarded
+
+
+def parse_count(args: list[str], *, default: int, most: int) -> int | None:
+    """The one optional count argument, 1..most in ASCII digits; None when it is anything else.
+
+    `str.isdigit` accepts "²" and `int` refuses 5,000 digits, so neither is trusted.
+    """
+    if not args:
+        return default
+    if len(args) > 1 or not _COUNT.fullmatch(args[0]):
+        return None
+    n = int(args[0])
+    return n if 1 <= n <= most else None
 
 
 def _args(context: Context) -> list[str]:
@@ -98,11 +113,10 @@ async def unsubscribe(update: Update, context: Context) -> None:
 
 
 async def latest(update: Update, context: Context) -> None:
-    args = _args(context)
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_LATEST)):
+    n = parse_count(_args(context), default=DEFAULT_LATEST, most=MAX_LATEST)
+    if n is None:
         await answer(update, context, f"Usage: /latest [n], n from 1 to {MAX_LATEST}")
         return
-    n = int(args[0]) if args else DEFAULT_LATEST
     found = await queries.latest_developments(services_of(context).db, n)
     await answer(update, context, answers.latest_text(found))
 
