@@ -43,7 +43,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.pipeline.batching import Batcher, ClaimWindow
@@ -206,6 +206,10 @@ class Delivery:
         if record is None or item.message_id is None:
             return 0
         text = self._text(record)
+        if text == _text_at(record, item.sent_revision):
+            # A copy from an outlet already listed: the revision grew, the message did not.
+            await self._records.submit(Accepted(item.id, record.revision))
+            return 0
         async with self._slots:
             await self._pacer.wait()
             result = await self._publisher.edit(item.chat_id, item.message_id, text)
@@ -277,3 +281,13 @@ class Delivery:
             return self._clock() + timedelta(seconds=result.retry_after)
         backoff = min(self._limits.max_backoff_seconds, 2.0 ** max(item.attempts, 0))
         return self._clock() + timedelta(seconds=backoff * random.uniform(0.8, 1.2))
+
+
+def _text_at(record: AlertRecord, revision: int) -> str:
+    """The message as it was rendered at `revision`: revision n lists the first n sources.
+
+    (A development starts at revision 1 with its first source, and each source
+    that joins adds one: bot/store/developments.py.)
+    """
+    shown = replace(record.alert, sources=record.alert.sources[: max(revision, 0)])
+    return render_alert(shown)

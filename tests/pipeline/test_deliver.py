@@ -95,6 +95,30 @@ class TestAlertsArrive:
         assert server.count("editMessageText", 200) == 1
         assert 'Also: <a href="https://ap.example/copy">AP</a>' in server.sent(CHANNEL)[0]["text"]
 
+    async def test_a_copy_from_an_outlet_already_listed_sends_no_edit(
+        self, database: Database, server: FakeBotAPI, bot: Bot
+    ) -> None:
+        article_id, _ = await alert(database, "Talks set", "For May.", channel=str(CHANNEL))
+        worker = delivery(database, bot)
+        assert await worker.run_once() == 1
+        again = await add_article(database, title="Talks set (Reuters, updated)", outlet="Reuters")
+        assert await add_source(
+            database,
+            article_id_of_original=article_id,
+            article_id=again,
+            outlet="Reuters",
+            url="https://reuters.example/updated",
+        )
+        assert await worker.run_once() == 0
+        assert await worker.run_once() == 0  # recorded as shown: not due again
+        assert server.count("editMessageText") == 0
+        other = await add_article(database, title="Talks set (AP)", outlet="AP")
+        await add_source(
+            database, article_id_of_original=article_id, article_id=other, outlet="AP", url=""
+        )
+        assert await worker.run_once() == 1
+        assert server.count("editMessageText", 200) == 1
+
     async def test_backlog_is_learned_silently(
         self, database: Database, server: FakeBotAPI, bot: Bot
     ) -> None:
