@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bot.assess import Assessor
-from bot.domain import Assessment, Document, PollReport
+from bot.domain import Assessment, Document
 from bot.observe import Metrics
 from bot.store import Database
 from bot.store.assessments import (
@@ -32,9 +30,7 @@ from bot.store.developments import add_source, record_development
 
 log = logging.getLogger(__name__)
 
-# Polls every due feed; `now` lets a replay run on the stream's own clock.
 ASSESSMENT_FAILED = "assessment failed"
-PollFunction = Callable[[datetime | None], Awaitable[PollReport]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,39 +57,25 @@ def _learn(assessor: Assessor, document: Document, verdict: Assessment) -> None:
 
 
 class Pipeline:
-    """Runs poll -> assess -> record; one instance per process, one cycle at a time."""
+    """Runs assess -> record over what ingest stored; one instance per process, one run at a time.
+
+    It does not poll: the ticker calls ingest, then `run` (bot/service.py).
+    """
 
     def __init__(
-        self,
-        db: Database,
-        assessor: Assessor,
-        poll: PollFunction,
-        *,
-        channel: str | None,
-        metrics: Metrics,
+        self, db: Database, assessor: Assessor, *, channel: str | None, metrics: Metrics
     ) -> None:
         self.db = db
         self.assessor = assessor
-        self._poll = poll
         self.channel = channel
         self.metrics = metrics
-        self.last_poll_at: datetime | None = None
         self._lock = asyncio.Lock()
 
     async def rebuild_knowledge(self) -> int:
         return await rebuild_knowledge(self.db, self.assessor)
 
-    async def run_cycle(
-        self, now: datetime | None = None
-    ) -> tuple[PollReport, list[AssessedArticle]]:
-        async with self._lock:
-            report = await self._poll(now)
-            self.last_poll_at = datetime.now(UTC)
-            self.metrics.record_poll(report)
-            assessed = await self._assess_all_pending()
-            return report, assessed
-
-    async def assess_pending(self) -> list[AssessedArticle]:
+    async def run(self) -> list[AssessedArticle]:
+        """Assess every pending article, oldest first, until none is left."""
         async with self._lock:
             return await self._assess_all_pending()
 

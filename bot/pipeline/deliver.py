@@ -98,15 +98,18 @@ class Delivery:
         limits: DeliveryLimits | None = None,
         *,
         clock: Callable[[], datetime] = _utcnow,
+        pacer: Pacer | None = None,
         on_sent: Callable[[float], None] | None = None,
     ) -> None:
-        """`on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
+        """`pacer` is the token's budget when replies share it (alerts go first there);
+        `on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
         self._db = db
         self._on_sent = on_sent
         self._publisher = publisher
         self._limits = limits or DeliveryLimits()
         self._clock = clock
-        self._pacer = Pacer(self._limits.global_per_second)
+        self._pacer = pacer or Pacer(self._limits.global_per_second)
+        self._halted = False  # the token was rejected: nothing more can go out
         self._spacing = ChatSpacing(
             private_gap=self._limits.private_gap_seconds, group_gap=self._limits.group_gap_seconds
         )
@@ -121,7 +124,7 @@ class Delivery:
 
     async def run_once(self) -> int:
         """Send and edit everything due now; return how many messages went out."""
-        if await is_paused(self._db):
+        if self._halted or await is_paused(self._db):
             return 0
         total = 0
         while True:
@@ -147,6 +150,8 @@ class Delivery:
         """One chat's items in order, spaced by the chat's gap."""
         done = 0
         for item in queue:
+            if self._halted:
+                break
             delay = self._spacing.delay(item.chat_id)
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -217,7 +222,8 @@ class Delivery:
             if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):
                 await self._records.submit(Accepted(item.id, record.revision))
                 return 1 if result.outcome is Outcome.SENT else 0
-        if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT):
+        if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT, Outcome.UNAUTHORIZED):
+            self._halted = self._halted or result.outcome is Outcome.UNAUTHORIZED
             await outbox.release(self._db, item.id, self._retry_at(item, result), result.error)
             return 0
         # The message was deleted, is too old, or the chat is gone: stop trying to edit it.
@@ -244,7 +250,11 @@ class Delivery:
 
     async def _send_failed(self, item: OutboxItem, result: PublishResult, text: str) -> None:
         outcome = result.outcome
-        if outcome is Outcome.REJECTED:
+        if outcome is Outcome.UNAUTHORIZED:
+            # Not the message's fault: keep it for a process with a valid token.
+            self._halted = True
+            await outbox.release(self._db, item.id, self._clock(), result.error)
+        elif outcome is Outcome.REJECTED:
             log.error(
                 "Telegram rejected outbox row %s (%s); text was:\n%s", item.id, result.error, text
             )

@@ -12,10 +12,10 @@ import asyncio
 import sys
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.observe import configure_logging
 from bot.pipeline.deliver import Delivery, DeliveryLimits
-from bot.publish.channel import TelegramPublisher
+from bot.publish.channel import TelegramPublisher, TokenGuard, build_bot
 from bot.store import Database
 from bot.store.outbox import status_counts
 
@@ -25,9 +25,8 @@ CONCURRENCY = 8
 
 
 def make_bot(base_url: str, token: str) -> Bot:
-    """A plain Bot with a pool big enough for the delivery's concurrency."""
-    request = HTTPXRequest(connection_pool_size=CONCURRENCY + 2, pool_timeout=10.0)
-    return Bot(token, base_url=base_url, request=request)
+    """The Bot `talkwatch run` builds (bot/publish/channel.py), pooled for this concurrency."""
+    return build_bot(token, base_url, TokenGuard(), connections=CONCURRENCY + 2)
 
 
 async def drain(db_url: str, base_url: str, token: str, rate: float, lease: float) -> int:
@@ -48,6 +47,7 @@ async def drain(db_url: str, base_url: str, token: str, rate: float, lease: floa
 
 def main() -> None:
     db_url, base_url, token, rate, lease = sys.argv[1:6]
+    configure_logging("WARNING", "text", [token])  # start-up, as in `talkwatch run`
     sent = asyncio.run(drain(db_url, base_url, token, float(rate), float(lease)))
     print(f"sent {sent}", flush=True)
 
