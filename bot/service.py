@@ -69,6 +69,8 @@ class Jobs:
                 self._inflight.add(task)
             try:
                 await job()
+            except asyncio.CancelledError:
+                return  # abandoned at shutdown; Jobs.stop says so once (no scheduler traceback)
             except Exception:
                 log.exception("job failed; it runs again at its next tick", extra={"job": name})
             finally:

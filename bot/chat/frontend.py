@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 UPDATER_STOP_SECONDS = 2.0
 
 
+def _polling_failed(exc: TelegramError) -> None:
+    """One line per failed long poll (PTB retries with backoff), not a traceback each."""
+    log.warning("telegram polling failed; retrying", extra={"error": exc.message})
+
+
 class Chat:
     """The command bot over the token's shared Bot; `start` after the link started."""
 
@@ -39,7 +44,9 @@ class Chat:
         if updater is None:
             raise RuntimeError("the command application has no updater")
         try:
-            await updater.start_polling(allowed_updates=["message", "my_chat_member"])
+            await updater.start_polling(
+                allowed_updates=["message", "my_chat_member"], error_callback=_polling_failed
+            )
         except InvalidToken:
             raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
         await self.app.start()
