@@ -145,6 +145,7 @@ async def bot_app(
         remove_feed=feed_admin.remove,
         knowledge_size=lambda: 42,
         last_poll=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
+        started_at=datetime.now(UTC),
     )
     chat = Chat(link, services)
     chat.app.bot_data.spacing = ChatSpacing(private_gap=0.2)  # the fake allows 5/s per chat

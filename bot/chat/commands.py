@@ -178,8 +178,10 @@ async def sources(update: Update, context: Context) -> None:
 
 
 async def status(update: Update, context: Context) -> None:
-    services = context.services
-    now = services.clock()
+    services, message = context.services, update.effective_message
+    if message is None:
+        return
+    now = message.date  # when the user asked: what "today" and the uptime are about
     midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
     figures = await queries.status_figures(services.db, midnight)
     text = answers.status_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -68,4 +69,5 @@ def _services(db: Database, feeds: FeedAdmin) -> ChatServices:
         remove_feed=feeds.remove,
         knowledge_size=lambda: 0,
         last_poll=lambda: None,
+        started_at=datetime.now(UTC),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,6 +34,7 @@ def _services(db: Database, feeds: FeedAdmin) -> ChatServices:
         remove_feed=feeds.remove,
         knowledge_size=lambda: 0,
         last_poll=lambda: None,
+        started_at=datetime.now(UTC),
     )
 
 
