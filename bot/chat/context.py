@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram import Bot
+from telegram.ext import Application, CallbackContext, ContextTypes
 
 from bot.chat.flood import FloodGate
 from bot.chat.services import ChatServices
@@ -29,7 +30,7 @@ class ChatState:
     spacing: ChatSpacing = field(default_factory=ChatSpacing)
 
 
-class ChatContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], ChatState]):
+class ChatContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], ChatState]):
     """PTB's context, with the chat's parts as typed attributes."""
 
     @property
@@ -45,6 +46,4 @@ class ChatContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
 
 CONTEXT_TYPES = ContextTypes(context=ChatContext, bot_data=ChatState)
-ChatApplication = Application[
-    ExtBot[None], ChatContext, dict[Any, Any], dict[Any, Any], ChatState, Any
-]
+ChatApplication = Application[Bot, ChatContext, dict[Any, Any], dict[Any, Any], ChatState, Any]

@@ -33,7 +33,6 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.errors import ConfigError, TalkwatchError
@@ -204,13 +203,13 @@ class GuardedRequest(HTTPXRequest):
         return code, payload
 
 
-def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int) -> ExtBot[None]:
+def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int) -> Bot:
     """The one Bot for this token: commands and alerts share it, and its guard.
 
     `connections` bounds requests in flight (delivery concurrency plus replies);
     the long poll has a connection of its own.
     """
-    return ExtBot(
+    return Bot(
         token,
         base_url=base_url,
         request=GuardedRequest(guard, connections=connections),
@@ -222,7 +221,7 @@ def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int)
 class TelegramLink:
     """One token's connection to Telegram: its Bot, its send budget, its 401 guard."""
 
-    bot: ExtBot[None]
+    bot: Bot
     budget: Pacer
     guard: TokenGuard
 

@@ -45,25 +45,13 @@ class Pacer:
         self._interval = 1.0 / rate
         self._clock = clock
         self._next = 0.0
-        self._queue: list[tuple[int, int]] = []
+        self._busy = False  # someone holds the turn (takes its slot, sleeps until it)
+        self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
-        self._turn = asyncio.Condition()
-        self._busy = False
 
     async def wait(self, priority: Priority = Priority.ALERT) -> None:
         """Return at this caller's slot; slots are never closer than 1/rate apart."""
-        entry = (int(priority), next(self._arrivals))
-        heapq.heappush(self._queue, entry)
-        async with self._turn:
-            try:
-                await self._turn.wait_for(lambda: not self._busy and self._queue[0] == entry)
-            except BaseException:  # cancelled: the next in line may be able to go now
-                self._turn.notify_all()
-                raise
-            finally:
-                self._queue.remove(entry)
-                heapq.heapify(self._queue)
-            self._busy = True
+        await self._take_turn(priority)
         try:
             now = self._clock()
             slot = max(now, self._next)
@@ -71,9 +59,29 @@ class Pacer:
             if slot > now:
                 await asyncio.sleep(slot - now)
         finally:
-            async with self._turn:
-                self._busy = False
-                self._turn.notify_all()
+            self._pass_turn()
+
+    async def _take_turn(self, priority: Priority) -> None:
+        if not self._busy:
+            self._busy = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._queue, (int(priority), next(self._arrivals), turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed the turn, then cancelled
+                self._pass_turn()
+            raise
+
+    def _pass_turn(self) -> None:
+        """Hand the turn to the first waiter still waiting (by priority, then arrival)."""
+        while self._queue:
+            _, _, turn = heapq.heappop(self._queue)
+            if not turn.done():  # (a cancelled waiter's future is done)
+                turn.set_result(None)
+                return
+        self._busy = False
 
     def hold(self, seconds: float) -> None:
         """Telegram asked us to back off: no slot before `seconds` from now."""

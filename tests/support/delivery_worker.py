@@ -4,6 +4,7 @@
 
 Drains the outbox through the real Delivery and a real PTB Bot, then exits;
 tests kill it with SIGKILL mid-burst and start another to finish the job.
+It builds only the delivery role, with the builders `talkwatch run` uses.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import sys
 
 from telegram import Bot
 
-from bot.observe import configure_logging
-from bot.pipeline.deliver import Delivery, DeliveryLimits
-from bot.publish.channel import TelegramPublisher, TokenGuard, build_bot
+from bot.app import build_delivery
+from bot.observe import Metrics, configure_logging
+from bot.pipeline.deliver import DeliveryLimits
+from bot.publish.channel import TelegramLink, TokenGuard, build_bot
 from bot.store import Database
 from bot.store.outbox import status_counts
 
@@ -32,15 +34,17 @@ def make_bot(base_url: str, token: str) -> Bot:
 async def drain(db_url: str, base_url: str, token: str, rate: float, lease: float) -> int:
     db = Database(db_url)
     limits = DeliveryLimits(global_per_second=rate, lease_seconds=lease, concurrency=CONCURRENCY)
+    link = TelegramLink.open(token, base_url, rate=rate, connections=CONCURRENCY + 2)
+    await link.start()
+    delivery = build_delivery(db, link, Metrics(), limits)
     sent = 0
-    async with make_bot(base_url, token) as bot:
-        delivery = Delivery(db, TelegramPublisher(bot), limits)
-        while True:
-            sent += await delivery.run_once()
-            counts = await status_counts(db)
-            if not counts.get("pending") and not counts.get("sending"):
-                break
-            await asyncio.sleep(0.1)
+    while True:
+        sent += await delivery.run_once()
+        counts = await status_counts(db)
+        if not counts.get("pending") and not counts.get("sending"):
+            break
+        await asyncio.sleep(0.1)
+    await link.close()
     await db.dispose()
     return sent
 
