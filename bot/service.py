@@ -60,7 +60,6 @@ class Jobs:
     def __init__(self) -> None:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._inflight: set[asyncio.Task[Any]] = set()
-        self.last_tick: dict[str, datetime] = {}
 
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[Any]]) -> None:
         async def tracked() -> None:
@@ -74,7 +73,6 @@ class Jobs:
             except Exception:
                 log.exception("job failed; it runs again at its next tick", extra={"job": name})
             finally:
-                self.last_tick[name] = datetime.now(UTC)
                 if task is not None:
                     self._inflight.discard(task)
 
