@@ -35,6 +35,7 @@ from bot.pipeline.assess import Pipeline
 from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
 from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
+from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 
@@ -140,6 +141,9 @@ def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink |
         settings.telegram_api_base_url,
         rate=limits.global_per_second,
         connections=limits.concurrency + 4,
+        spacing=ChatSpacing(
+            private_gap=limits.private_gap_seconds, group_gap=limits.group_gap_seconds
+        ),
     )
 
 
@@ -154,6 +158,7 @@ def build_delivery(
         TelegramPublisher(link.bot),
         limits,
         pacer=link.budget,
+        spacing=link.spacing,
         on_sent=metrics.record_delivery,
     )
 

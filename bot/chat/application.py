@@ -37,6 +37,7 @@ def build_application(link: TelegramLink, services: ChatServices) -> ChatApplica
     app.bot_data.services = services
     app.bot_data.publisher = TelegramPublisher(link.bot)
     app.bot_data.budget = link.budget
+    app.bot_data.spacing = link.spacing
     app.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     for command in COMMANDS:
         handler = admin_only(command.handler) if command.admin else command.handler

@@ -99,9 +99,10 @@ class Delivery:
         *,
         clock: Callable[[], datetime] = _utcnow,
         pacer: Pacer | None = None,
+        spacing: ChatSpacing | None = None,
         on_sent: Callable[[float], None] | None = None,
     ) -> None:
-        """`pacer` is the token's budget when replies share it (alerts go first there);
+        """`pacer` and `spacing` are the token's, when replies share them (alerts go first);
         `on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
         self._db = db
         self._on_sent = on_sent
@@ -110,7 +111,7 @@ class Delivery:
         self._clock = clock
         self._pacer = pacer or Pacer(self._limits.global_per_second)
         self._halted = False  # the token was rejected: nothing more can go out
-        self._spacing = ChatSpacing(
+        self._spacing = spacing or ChatSpacing(
             private_gap=self._limits.private_gap_seconds, group_gap=self._limits.group_gap_seconds
         )
         self._slots = asyncio.Semaphore(self._limits.concurrency)

@@ -36,7 +36,7 @@ from telegram.error import (
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.errors import ConfigError, TalkwatchError
-from bot.publish.pacing import Pacer
+from bot.publish.pacing import ChatSpacing, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -219,18 +219,28 @@ def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int)
 
 @dataclass
 class TelegramLink:
-    """One token's connection to Telegram: its Bot, its send budget, its 401 guard."""
+    """One token's connection to Telegram: its Bot, its send budget and per-chat gaps
+    (shared by alerts and replies), and its 401 guard."""
 
     bot: Bot
     budget: Pacer
+    spacing: ChatSpacing
     guard: TokenGuard
 
     @classmethod
-    def open(cls, token: str, base_url: str, *, rate: float, connections: int) -> TelegramLink:
+    def open(
+        cls,
+        token: str,
+        base_url: str,
+        *,
+        rate: float,
+        connections: int,
+        spacing: ChatSpacing | None = None,
+    ) -> TelegramLink:
         """Built, not connected: `start` asks Telegram who we are."""
         guard = TokenGuard()
         bot = build_bot(token, base_url, guard, connections=connections)
-        return cls(bot, Pacer(rate), guard)
+        return cls(bot, Pacer(rate), spacing or ChatSpacing(), guard)
 
     async def start(self) -> None:
         try:
