@@ -175,6 +175,9 @@ class Delivery:
             self._claims.done(item.id)
 
     async def _send_claimed(self, item: OutboxItem, record: AlertRecord, leased: datetime) -> int:
+        if self._halted:  # the token was rejected while this row waited for its slot
+            await outbox.release(self._db, item.id, self._clock(), "not sent: token rejected")
+            return 0
         if self._clock() - leased > timedelta(seconds=self._limits.lease_seconds / 2):
             # Held up too long (a 429 hold): another worker may take it when the lease
             # ends. Unsent, it is simply due again then; sending now could double it.
@@ -218,6 +221,8 @@ class Delivery:
             return 0
         async with self._slots:
             await self._pacer.wait()
+            if self._halted:
+                return 0
             result = await self._publisher.edit(item.chat_id, item.message_id, text)
             self._spacing.sent(item.chat_id)
             if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):

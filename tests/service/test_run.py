@@ -173,6 +173,7 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     assert sum("Also:" in m["text"] for m in channel) == 1
     await _wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
     assert running.telegram.count("sendMessage", 429) == 0
+    assert running.telegram.count("editMessageText", 400) == 0  # no edit that changes nothing
 
     # An admin adds a feed through the real wiring: probed over HTTP, stored, then removed.
     extra = running.feeds.feed_urls[0][1] + "?via=admin"
