@@ -29,7 +29,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_URL=sqlite:////data/talkwatch.db \
-    HEALTH_PORT=8080
+    HEALTH_PORT=8080 \
+    HEALTH_HOST=0.0.0.0
 
 # A fixed, unprivileged uid so a bind-mounted /data can be chowned to match.
 RUN groupadd --system --gid 10001 talkwatch \

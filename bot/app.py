@@ -1,22 +1,29 @@
-"""The composition root: the one place that builds and wires everything.
+"""Small builders, one per role; nothing is built at import time.
 
-`build_core` makes what every command needs (database, HTTP client, fetcher,
-assessor rebuilt from storage, pipeline, metrics); `Core.close` releases it.
-Nothing is built at import time, and nothing below this module reads
-settings: each part gets plain values.
+    store       build_store        the migrated database
+    ingest      build_ingest       HTTP client, fetcher, parse pool, the feeds synced
+    assessor    build_assessment   the core over corpus + topic + everything learned
+    delivery    build_delivery     the outbox worker, through Telegram or stdout
+    chat        build_chat         the slash-command bot
+                build_telegram     the one Bot (and rate budget) of a token
+
+`talkwatch run` composes all of them (bot/service.py); a command that needs
+one role builds only that one (bot/cli/commands.py). Nothing below this
+module reads settings: each part gets plain values.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 
 from bot.assess import Assessor
+from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
@@ -25,11 +32,13 @@ from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline
+from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
 from bot.pipeline.memory import knowledge_fingerprint
+from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
+from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
-from bot.store.outbox import outbox_backlog
 
 log = logging.getLogger(__name__)
 
@@ -37,38 +46,8 @@ log = logging.getLogger(__name__)
 DRY_RUN_CHANNEL = "@dry-run"
 
 
-@dataclass
-class Core:
-    """Everything a command needs, built once and closed once."""
-
-    settings: Settings
-    db: Database
-    http: httpx.AsyncClient
-    fetcher: Fetcher
-    assessor: Assessor
-    pipeline: Pipeline
-    metrics: Metrics
-    parse_pool: Executor | None = None
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    async def metrics_snapshot(self) -> bytes:
-        """Prometheus text, with the outbox length read fresh from the database."""
-        self.metrics.queue_length.set(await outbox_backlog(self.db))
-        return self.metrics.render()
-
-    async def close(self) -> None:
-        await self.http.aclose()
-        await self.db.dispose()
-        if self.parse_pool is not None:
-            self.parse_pool.shutdown(wait=False, cancel_futures=True)
-
-
-def build_assessor(settings: Settings) -> Assessor:
-    """The core over the configured corpus and topic, knowing nothing learned yet."""
-    return Assessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
-
-
-async def open_database(settings: Settings) -> Database:
+async def build_store(settings: Settings) -> Database:
+    """The database at the newest schema; the caller disposes of it."""
     db = Database(settings.database_url)
     try:
         await db.migrate()
@@ -78,69 +57,144 @@ async def open_database(settings: Settings) -> Database:
     return db
 
 
-async def build_core(
-    settings: Settings, *, feeds: Sequence[FeedSpec] | None = None, parse_pool: bool = False
-) -> Core:
-    """Migrate, sync the feeds, rebuild the knowledge base: ready to poll and assess.
+def build_assessor(settings: Settings) -> Assessor:
+    """The core over the configured corpus and topic, knowing nothing learned yet."""
+    return Assessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
 
-    `feeds` replaces the feeds file (the demo points the poller at its own server).
+
+@dataclass
+class Ingest:
+    """The ingest role: polls due feeds into the store, and probes a feed for /addfeed."""
+
+    db: Database
+    http: httpx.AsyncClient
+    fetcher: Fetcher
+    concurrency: int
+    poll_interval_seconds: int
+    parse_pool: Executor | None = None
+    last_poll_at: datetime | None = None
+
+    async def poll(self, now: datetime) -> PollReport:
+        """One cycle over the feeds due at `now` (a replay passes the stream's clock)."""
+        report = await poll_cycle(
+            self.db,
+            self.fetcher,
+            now=now,
+            parser=self.parse_pool,
+            concurrency=self.concurrency,
+            poll_interval_seconds=self.poll_interval_seconds,
+        )
+        self.last_poll_at = now
+        return report
+
+    async def probe(self, url: str) -> str:
+        return await probe_feed(self.fetcher, url)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        if self.parse_pool is not None:
+            self.parse_pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def build_ingest(
+    settings: Settings,
+    db: Database,
+    *,
+    feeds: Sequence[FeedSpec] | None = None,
+    parse_pool: bool = False,
+) -> Ingest:
+    """The poller, with the feeds file (or `feeds`, for the demo) synced into the store.
+
     `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
     long-running process with many feeds (see benchmarks/poll_cycle.py).
     """
     specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
-    assessor = build_assessor(settings)
-    db = await open_database(settings)
+    await sync_feeds(db, specs)
     http = build_client(read_timeout=settings.fetch_timeout_seconds)
-    fetcher = Fetcher(http, max_bytes=settings.max_feed_bytes)
-    metrics = Metrics()
-    pool = make_parse_pool() if parse_pool else None
+    return Ingest(
+        db,
+        http,
+        Fetcher(http, max_bytes=settings.max_feed_bytes),
+        concurrency=settings.fetch_concurrency,
+        poll_interval_seconds=settings.poll_interval_seconds,
+        parse_pool=make_parse_pool() if parse_pool else None,
+    )
 
-    async def poll(now: datetime | None) -> PollReport:
-        return await poll_cycle(
-            db,
-            fetcher,
-            now=now,
-            parser=pool,
-            concurrency=settings.fetch_concurrency,
-            poll_interval_seconds=settings.poll_interval_seconds,
-        )
 
+async def build_assessment(
+    settings: Settings, db: Database, metrics: Metrics, assessor: Assessor | None = None
+) -> Pipeline:
+    """The assessment stage, its knowledge base rebuilt from every stored verdict."""
+    assessor = assessor or build_assessor(settings)
     channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
     fingerprint = knowledge_fingerprint(story_fingerprint(settings.corpus_dir, settings.topic_file))
-    pipeline = Pipeline(
-        db, assessor, poll, channel=channel, metrics=metrics, fingerprint=fingerprint
-    )
-    core = Core(settings, db, http, fetcher, assessor, pipeline, metrics, pool)
-    try:
-        await sync_feeds(db, specs)
-        learned = await core.pipeline.rebuild_knowledge()
-    except BaseException:
-        await core.close()
-        raise
+    stage = Pipeline(db, assessor, channel=channel, metrics=metrics, fingerprint=fingerprint)
+    learned = await stage.rebuild_knowledge()
     log.info("knowledge base ready", extra={"learned_articles": learned, "size": assessor.size})
-    return core
+    return stage
 
 
-def chat_services(core: Core) -> ChatServices:
-    """What the slash commands may do, as callables over this process's parts."""
+def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink | None:
+    """The Bot and rate budget of the configured token; None in dry-run (no token)."""
+    if settings.telegram_bot_token is None:
+        return None
+    return TelegramLink.open(
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_base_url,
+        rate=limits.global_per_second,
+        connections=limits.concurrency + 4,
+        spacing=ChatSpacing(
+            private_gap=limits.private_gap_seconds, group_gap=limits.group_gap_seconds
+        ),
+    )
+
+
+def build_delivery(
+    db: Database, link: TelegramLink | None, metrics: Metrics, limits: DeliveryLimits
+) -> Delivery:
+    """The outbox worker: through the token's Bot and budget, or printed in dry-run."""
+    if link is None:
+        return Delivery(db, DryRunPublisher(), limits, on_sent=metrics.record_delivery)
+    return Delivery(
+        db,
+        TelegramPublisher(link.bot),
+        limits,
+        pacer=link.budget,
+        spacing=link.spacing,
+        on_sent=metrics.record_delivery,
+    )
+
+
+def build_chat(
+    settings: Settings,
+    db: Database,
+    link: TelegramLink,
+    *,
+    probe: Callable[[str], Awaitable[str]],
+    knowledge_size: Callable[[], int],
+    last_poll: Callable[[], datetime | None],
+    started_at: datetime,
+) -> Chat:
+    """The slash-command bot over the store, sharing the token's Bot and budget."""
 
     async def add(url: str, name: str) -> bool:
-        return await add_feed(core.db, FeedSpec(name=name, url=url)) is not None
+        return await add_feed(db, FeedSpec(name=name, url=url)) is not None
 
     async def remove(url_or_name: str) -> str | None:
         wanted = url_or_name.strip()
-        for feed in await list_feeds(core.db):
-            if wanted in (feed.url, feed.name) and await remove_feed(core.db, feed.url):
+        for feed in await list_feeds(db):
+            if wanted in (feed.url, feed.name) and await remove_feed(db, feed.url):
                 return f"{feed.name} ({feed.url})"
         return None
 
-    return ChatServices(
-        db=core.db,
-        admin_ids=core.settings.telegram_admin_ids,
-        probe_feed=lambda url: probe_feed(core.fetcher, url),
+    services = ChatServices(
+        db=db,
+        admin_ids=settings.telegram_admin_ids,
+        probe_feed=probe,
         add_feed=add,
         remove_feed=remove,
-        knowledge_size=lambda: core.assessor.size,
-        last_poll=lambda: core.pipeline.last_poll_at,
-        started_at=core.started_at,
+        knowledge_size=knowledge_size,
+        last_poll=last_poll,
+        started_at=started_at,
     )
+    return Chat(link, services)

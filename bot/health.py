@@ -13,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
@@ -32,7 +34,15 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        """Listen; a port in use (or an address we cannot bind) is the operator's to fix."""
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as exc:
+            where = f"{self.host}:{self.port}"
+            raise ConfigError(
+                f"HEALTH_PORT {self.port}: cannot listen on {where} ({exc.strerror or exc}); "
+                "choose a free port, or HEALTH_PORT=0 to turn the endpoint off"
+            ) from None
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("health endpoint listening", extra={"port": self.port})
 

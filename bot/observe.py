@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -74,17 +75,35 @@ class TextFormatter(logging.Formatter):
         return f"{line}\n{record.exc_text}" if record.exc_text else line
 
 
-def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None:
-    """Route all logs to stderr, one line per event, secrets scrubbed."""
+def configure_logging(
+    level: str,
+    fmt: str,
+    secrets: Iterable[str] = (),
+    drop: Iterable[Callable[[logging.LogRecord], bool]] = (),
+) -> None:
+    """Route all logs to stderr, one line per event, secrets scrubbed: once, at start-up.
+
+    `drop` names records the process reports better itself (a library's
+    traceback for an error the service already logged in one line). The one
+    environment change is here too: PTB 22 warns on every 429 unless its time
+    periods are timedeltas, which is what bot/publish/channel.py expects.
+    """
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    for predicate in drop:
+        handler.addFilter(lambda record, p=predicate: not p(record))  # type: ignore[misc]
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # These log every request URL, and Bot API URLs carry the token.
+    quiet_request_logs(root.level)
+
+
+def quiet_request_logs(level: int = logging.INFO) -> None:
+    """Silence loggers that write every request URL: Bot API URLs carry the token."""
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, level))
 
 
 class Metrics:

@@ -21,9 +21,12 @@ from typing import Any
 
 import pytest
 
-from bot.chat.application import build_application
+from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices
 from bot.ingest.fetch import Fetcher
+from bot.observe import quiet_request_logs
+from bot.publish.channel import TelegramLink
+from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from tests.support.chat_fakes import ADMIN, FeedAdmin
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
@@ -46,6 +49,12 @@ def _pg_unavailable_reason() -> str | None:
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         return f"no PostgreSQL at {PG_ADMIN_URL} ({type(exc).__name__}: {exc})"
     return None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _process_environment() -> None:
+    """The environment `configure_logging` sets at start-up in every talkwatch process."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +133,10 @@ def feed_admin() -> FeedAdmin:
 async def bot_app(
     fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
 ) -> AsyncIterator[Any]:
-    """The real command Application, polling the fake server."""
+    """The real command Application, polling the fake server (request logs quiet as in `run`)."""
+    quiet_request_logs()
+    link = TelegramLink.open(TOKEN, fake_api.base_url, rate=30.0, connections=8)
+    await link.start()
     services = ChatServices(
         db=sqlite_database,
         admin_ids=frozenset({ADMIN}),
@@ -133,18 +145,14 @@ async def bot_app(
         remove_feed=feed_admin.remove,
         knowledge_size=lambda: 42,
         last_poll=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
+        started_at=datetime.now(UTC),
     )
-    app = build_application(TOKEN, fake_api.base_url, services)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    await app.start()
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    chat = Chat(link, services)
+    chat.app.bot_data.spacing = ChatSpacing(private_gap=0.2)  # the fake allows 5/s per chat
+    await chat.start()
+    yield chat.app
+    await chat.stop()
+    await link.close()
 
 
 @pytest.fixture

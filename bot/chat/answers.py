@@ -13,23 +13,6 @@ from bot.publish.render import TELEGRAM_LIMIT, esc, format_time, link, shorten, 
 from bot.store.queries import DevelopmentView, FeedView, OutletStats, StatusFigures
 from bot.store.search import SearchHit
 
-# (command, one-line description, admin only)
-COMMANDS: tuple[tuple[str, str, bool], ...] = (
-    ("start", "what this bot does", False),
-    ("help", "all commands", False),
-    ("subscribe", "alerts by direct message; add words to filter: /subscribe Li Hui", False),
-    ("unsubscribe", "stop alerts by direct message", False),
-    ("latest", "the latest developments: /latest [n]", False),
-    ("search", "search articles and developments: /search <words>", False),
-    ("timeline", "the developments in order, with dates and links", False),
-    ("sources", "outlets seen, with article and alert counts", False),
-    ("status", "feeds, last poll, today's figures, uptime", False),
-    ("feeds", "feeds and their state (admins)", True),
-    ("addfeed", "add a feed: /addfeed <url> (admins)", True),
-    ("removefeed", "remove a feed: /removefeed <url or name> (admins)", True),
-    ("pause", "pause alert delivery; alerts keep queueing (admins)", True),
-    ("resume", "resume alert delivery (admins)", True),
-)
 TITLE_LIMIT = 160
 
 
@@ -59,8 +42,9 @@ def _plain(markup: str) -> str:
     return "".join(out)
 
 
-def help_text(is_admin: bool) -> str:
-    lines = [f"/{name} — {esc(text)}" for name, text, admin in COMMANDS if is_admin or not admin]
+def help_text(commands: Sequence[tuple[str, str]]) -> str:
+    """/help: one line per (name, description) the asking user may run."""
+    lines = [f"/{name} — {esc(text)}" for name, text in commands]
     return "<b>Talkwatch commands</b>\n" + "\n".join(lines)
 
 
@@ -70,13 +54,6 @@ def start_text() -> str:
         "is actually new: a fresh development, not another copy of the same report.\n\n"
         "/subscribe to get alerts here, /latest to catch up, /help for everything else."
     )
-
-
-def usage(command: str) -> str:
-    for name, text, _ in COMMANDS:
-        if name == command:
-            return f"Usage: {esc(text.split(': ', 1)[-1])}"
-    return "See /help."
 
 
 def _day(moment: datetime | None) -> str:

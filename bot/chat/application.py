@@ -1,73 +1,56 @@
-"""Builds the PTB `Application` for the slash commands (the lead starts it).
+"""Builds the PTB `Application` for the slash commands (bot/chat/frontend.py starts it).
 
-    app = build_application(token, base_url, services)   # nothing runs yet
-    async with app: await app.start(); await app.updater.start_polling()
+    app = build_application(link, services)   # nothing runs yet
 
-At start-up (`post_init`) the command list is registered with setMyCommands.
-The token never reaches our logs: httpx's INFO request lines (which carry the
-URL, token included) are silenced, and a log-record filter scrubs the token
-from every message and traceback as a second line of defence.
+It drives the token's one Bot (`TelegramLink`, shared with the delivery), so
+replies and alerts draw from one send budget. Its handlers come from the one
+command table (`COMMANDS`), with the admin check applied from the table, and
+a flood gate runs before them all. At start-up (`post_init`) the public
+commands are registered with setMyCommands.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.chat.answers import COMMANDS
-from bot.chat.commands import HANDLERS, PUBLISHER_KEY, Context, answer, unknown
-from bot.chat.services import SERVICES_KEY, ChatServices
-from bot.publish.channel import TelegramPublisher, opt_into_timedelta_periods, protect_token
+from bot.chat.commands import COMMANDS, Context, admin_only, answer, gatekeeper, unknown
+from bot.chat.context import CONTEXT_TYPES, ChatApplication
+from bot.chat.services import ChatServices
+from bot.publish.channel import TelegramLink, TelegramPublisher
 
 log = logging.getLogger(__name__)
-Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]
 
 
-def build_application(
-    token: str,
-    base_url: str,
-    services: ChatServices,
-    *,
-    post_init: Hook | None = None,
-    post_shutdown: Hook | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The command bot: handlers registered, services in bot_data, nothing started."""
-    protect_token(token)
-    opt_into_timedelta_periods()
-
-    async def on_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await register_commands(app)
-        if post_init is not None:
-            await post_init(app)
-
-    builder = (
+def build_application(link: TelegramLink, services: ChatServices) -> ChatApplication:
+    """The command bot: handlers registered, its state wired, nothing started."""
+    app: ChatApplication = (
         Application.builder()
-        .token(token)
-        .base_url(base_url)
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .bot(link.bot)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(True)
-        .post_init(on_init)
+        .post_init(register_commands)
+        .build()
     )
-    if post_shutdown is not None:
-        builder = builder.post_shutdown(post_shutdown)
-    app = builder.build()
-    app.bot_data[SERVICES_KEY] = services
-    app.bot_data[PUBLISHER_KEY] = TelegramPublisher(app.bot)
-    for name, handler in HANDLERS.items():
-        app.add_handler(CommandHandler(name, handler))
+    app.bot_data.services = services
+    app.bot_data.publisher = TelegramPublisher(link.bot)
+    app.bot_data.budget = link.budget
+    app.bot_data.spacing = link.spacing
+    app.add_handler(TypeHandler(Update, gatekeeper), group=-1)
+    for command in COMMANDS:
+        handler = admin_only(command.handler) if command.admin else command.handler
+        app.add_handler(CommandHandler(command.name, handler))
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown))
     app.add_error_handler(on_error)
     return app
 
 
-async def register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def register_commands(app: ChatApplication) -> None:
     """setMyCommands with the public commands, so clients show them in the menu."""
-    commands = [BotCommand(name, text[:256]) for name, text, admin in COMMANDS if not admin]
-    await app.bot.set_my_commands(commands)
+    shown = [BotCommand(c.name, c.usage[:256]) for c in COMMANDS if not c.admin]
+    await app.bot.set_my_commands(shown)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -1,50 +1,88 @@
 """The slash commands: parse arguments, ask the store, answer with a rendered text.
 
-Handlers are thin and defensive: arguments are validated and length-capped,
-every echo of user text is escaped, and answers go out through the
-`Publisher` (bot/publish/channel.py), whose failures are values, so nothing a
-user types can crash the bot or run as markup.
+`COMMANDS` is the one table of them (name, usage, handler, admin): the
+application registers it, /help and the client menu show it, and the admin
+check is applied from it. Handlers are thin and defensive: arguments are
+validated and length-capped, every echo of user text is escaped, and answers
+go out through the `Publisher` (bot/publish/channel.py), whose failures are
+values, paced by the token's budget behind alerts and by the chat's gap, so
+nothing a user types can crash the bot, run as markup, or crowd out alerts.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime, time
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import answers
-from bot.chat.services import SERVICES_KEY, ChatServices
-from bot.publish.channel import Publisher
+from bot.chat.context import ChatContext
+from bot.chat.flood import Admission
+from bot.publish.channel import Outcome
+from bot.publish.pacing import Priority
 from bot.publish.render import esc, shorten
 from bot.store import queries, search, state, subscriptions
 
-PUBLISHER_KEY = "publisher"
+log = logging.getLogger(__name__)
 MAX_LATEST = 20
 DEFAULT_LATEST = 5
 MAX_QUERY_CHARS = 200
+_COUNT = re.compile(r"[0-9]{1,6}")
 ADDFEED_USAGE = "Usage: /addfeed &lt;url&gt; (an http:// or https:// feed URL)"
 
-Context = ContextTypes.DEFAULT_TYPE
-Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+# A 429 on a reply is waited out once if it is this short; else the answer is dropped.
+MAX_REPLY_RETRY_SECONDS = 5.0
+FLOOD_NOTICE = "You are sending commands faster than I can answer. I'll answer again in a minute."
 
-
-def services_of(context: Context) -> ChatServices:
-    services = context.bot_data[SERVICES_KEY]
-    assert isinstance(services, ChatServices)
-    return services
+Context = ChatContext
+Handler = Callable[[Update, ChatContext], Coroutine[Any, Any, None]]
 
 
 async def answer(update: Update, context: Context, text: str) -> None:
-    """Reply in the chat that asked (through the Publisher; failures are logged there)."""
+    """Reply in the chat that asked: after the chat's gap, from the budget behind alerts."""
     chat = update.effective_chat
-    if chat is not None:
-        publisher: Publisher = context.bot_data[PUBLISHER_KEY]
-        await publisher.send(str(chat.id), text)
+    publisher = context.state.publisher
+    if chat is None or publisher is None:
+        return
+    chat_id = str(chat.id)
+    await asyncio.sleep(context.state.spacing.reserve(chat_id))
+    budget = context.state.budget
+    for _attempt in range(2):
+        if budget is not None:
+            await budget.wait(Priority.REPLY)
+        result = await publisher.send(chat_id, text)
+        wait = result.retry_after or 0.0
+        if result.outcome is not Outcome.RETRY_AFTER or wait > MAX_REPLY_RETRY_SECONDS:
+            break
+        if budget is not None:
+            budget.hold(wait)
+    if result.outcome is not Outcome.SENT:
+        log.warning("reply not sent", extra={"chat": chat_id, "error": result.error})
+
+
+async def gatekeeper(update: Update, context: Context) -> None:
+    """Runs before every handler: a user over their budget gets one notice, then silence."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or not (message.text or "").startswith("/"):
+        return
+    if context.services.is_admin(user.id):
+        return
+    admission = context.state.gate.admit(user.id)
+    if admission is Admission.ANSWER:
+        return
+    if admission is Admission.NOTICE:
+        log.warning("user sends commands too fast; answering again later", extra={"user": user.id})
+        await answer(update, context, FLOOD_NOTICE)
+    raise ApplicationHandlerStop
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -53,12 +91,25 @@ def admin_only(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(update: Update, context: Context) -> None:
         user = update.effective_user
-        if not services_of(context).is_admin(user.id if user else None):
+        if not context.services.is_admin(user.id if user else None):
             await answer(update, context, "Sorry, only the bot's admins can do that.")
             return
         await handler(update, context)
 
     return guarded
+
+
+def parse_count(args: list[str], *, default: int, most: int) -> int | None:
+    """The one optional count argument, 1..most in ASCII digits; None when it is anything else.
+
+    `str.isdigit` accepts "²" and `int` refuses 5,000 digits, so neither is trusted.
+    """
+    if not args:
+        return default
+    if len(args) > 1 or not _COUNT.fullmatch(args[0]):
+        return None
+    n = int(args[0])
+    return n if 1 <= n <= most else None
 
 
 def _args(context: Context) -> list[str]:
@@ -71,8 +122,9 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     user = update.effective_user
-    is_admin = services_of(context).is_admin(user.id if user else None)
-    await answer(update, context, answers.help_text(is_admin))
+    is_admin = context.services.is_admin(user.id if user else None)
+    shown = [(c.name, c.usage) for c in COMMANDS if is_admin or not c.admin]
+    await answer(update, context, answers.help_text(shown))
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -80,7 +132,7 @@ async def subscribe(update: Update, context: Context) -> None:
     if chat is None or chat.type == "channel":
         return
     words = subscriptions.normalise_keywords(" ".join(_args(context))[:MAX_QUERY_CHARS].split())
-    db = services_of(context).db
+    db = context.services.db
     await subscriptions.subscribe(db, chat.id, chat_type=chat.type, keywords=words)
     if words:
         text = "Subscribed to alerts mentioning: " + esc(", ".join(words)) + "."
@@ -93,42 +145,43 @@ async def unsubscribe(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    stopped = await subscriptions.unsubscribe(services_of(context).db, chat.id)
+    stopped = await subscriptions.unsubscribe(context.services.db, chat.id)
     await answer(update, context, "Unsubscribed." if stopped else "You were not subscribed.")
 
 
 async def latest(update: Update, context: Context) -> None:
-    args = _args(context)
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= MAX_LATEST)):
+    n = parse_count(_args(context), default=DEFAULT_LATEST, most=MAX_LATEST)
+    if n is None:
         await answer(update, context, f"Usage: /latest [n], n from 1 to {MAX_LATEST}")
         return
-    n = int(args[0]) if args else DEFAULT_LATEST
-    found = await queries.latest_developments(services_of(context).db, n)
+    found = await queries.latest_developments(context.services.db, n)
     await answer(update, context, answers.latest_text(found))
 
 
 async def search_command(update: Update, context: Context) -> None:
     words = " ".join(_args(context))[:MAX_QUERY_CHARS]
     if not search.search_terms(words):
-        await answer(update, context, answers.usage("search"))
+        await answer(update, context, usage_of("search"))
         return
-    hits = await search.search(services_of(context).db, words)
+    hits = await search.search(context.services.db, words)
     await answer(update, context, answers.search_text(words, hits))
 
 
 async def timeline(update: Update, context: Context) -> None:
-    found, total = await queries.timeline(services_of(context).db, limit=200)
+    found, total = await queries.timeline(context.services.db, limit=200)
     await answer(update, context, answers.timeline_text(found, total))
 
 
 async def sources(update: Update, context: Context) -> None:
-    stats = await queries.outlet_stats(services_of(context).db)
+    stats = await queries.outlet_stats(context.services.db)
     await answer(update, context, answers.sources_text(stats))
 
 
 async def status(update: Update, context: Context) -> None:
-    services = services_of(context)
-    now = services.clock()
+    services, message = context.services, update.effective_message
+    if message is None:
+        return
+    now = message.date  # when the user asked: what "today" and the uptime are about
     midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
     figures = await queries.status_figures(services.db, midnight)
     text = answers.status_text(
@@ -141,13 +194,11 @@ async def status(update: Update, context: Context) -> None:
     await answer(update, context, text)
 
 
-@admin_only
 async def feeds(update: Update, context: Context) -> None:
-    found = await queries.feed_views(services_of(context).db)
+    found = await queries.feed_views(context.services.db)
     await answer(update, context, answers.feeds_text(found))
 
 
-@admin_only
 async def addfeed(update: Update, context: Context) -> None:
     args = _args(context)
     url = args[0] if len(args) == 1 else ""
@@ -155,7 +206,7 @@ async def addfeed(update: Update, context: Context) -> None:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         await answer(update, context, ADDFEED_USAGE)
         return
-    services = services_of(context)
+    services = context.services
     try:
         title = await services.probe_feed(url)
     except Exception as exc:  # any failure to fetch or parse is the user's answer, not a crash
@@ -168,26 +219,23 @@ async def addfeed(update: Update, context: Context) -> None:
     await answer(update, context, text)
 
 
-@admin_only
 async def removefeed(update: Update, context: Context) -> None:
     target = " ".join(_args(context)).strip()
     if not target or len(target) > 2048:
-        await answer(update, context, answers.usage("removefeed"))
+        await answer(update, context, usage_of("removefeed"))
         return
-    removed = await services_of(context).remove_feed(target)
+    removed = await context.services.remove_feed(target)
     text = f"Removed {esc(shorten(removed, 200))}." if removed else "No feed by that URL or name."
     await answer(update, context, text)
 
 
-@admin_only
 async def pause(update: Update, context: Context) -> None:
-    await state.set_paused(services_of(context).db, True)
+    await state.set_paused(context.services.db, True)
     await answer(update, context, "Paused. Alerts keep queueing; /resume sends them.")
 
 
-@admin_only
 async def resume(update: Update, context: Context) -> None:
-    await state.set_paused(services_of(context).db, False)
+    await state.set_paused(context.services.db, False)
     await answer(update, context, "Resumed: queued alerts are on their way.")
 
 
@@ -195,19 +243,44 @@ async def unknown(update: Update, context: Context) -> None:
     await answer(update, context, "I don't know that command. /help lists what I can do.")
 
 
-HANDLERS: dict[str, Handler] = {
-    "start": start,
-    "help": help_command,
-    "subscribe": subscribe,
-    "unsubscribe": unsubscribe,
-    "latest": latest,
-    "search": search_command,
-    "timeline": timeline,
-    "sources": sources,
-    "status": status,
-    "feeds": feeds,
-    "addfeed": addfeed,
-    "removefeed": removefeed,
-    "pause": pause,
-    "resume": resume,
-}
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One slash command: what /help says (the part after ": " is its usage), who may run it."""
+
+    name: str
+    usage: str
+    handler: Handler
+    admin: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "what this bot does", start),
+    Command("help", "all commands", help_command),
+    Command(
+        "subscribe", "alerts by direct message; add words to filter: /subscribe Li Hui", subscribe
+    ),
+    Command("unsubscribe", "stop alerts by direct message", unsubscribe),
+    Command("latest", "the latest developments: /latest [n]", latest),
+    Command("search", "search articles and developments: /search <words>", search_command),
+    Command("timeline", "the developments in order, with dates and links", timeline),
+    Command("sources", "outlets seen, with article and alert counts", sources),
+    Command("status", "feeds, last poll, today's figures, uptime", status),
+    Command("feeds", "feeds and their state (admins)", feeds, admin=True),
+    Command("addfeed", "add a feed: /addfeed <url> (admins)", addfeed, admin=True),
+    Command(
+        "removefeed",
+        "remove a feed: /removefeed <url or name> (admins)",
+        removefeed,
+        admin=True,
+    ),
+    Command("pause", "pause alert delivery; alerts keep queueing (admins)", pause, admin=True),
+    Command("resume", "resume alert delivery (admins)", resume, admin=True),
+)
+
+
+def usage_of(name: str) -> str:
+    """The "Usage: ..." answer for a command called wrongly."""
+    for command in COMMANDS:
+        if command.name == name:
+            return f"Usage: {esc(command.usage.split(': ', 1)[-1])}"
+    return "See /help."

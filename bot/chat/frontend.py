@@ -1,75 +1,68 @@
-"""Starts and stops the Telegram side of `talkwatch run`.
+"""Starts and stops the chat role of `talkwatch run`: the command bot, long polling.
 
-Two PTB objects, on purpose: the command `Application` (long polling,
-handlers, its own rate limiter for answers) and a plain `Bot` for outbox
-delivery, which paces itself, so two limiters never stack on one message.
+Stopping is bounded: during a Telegram outage PTB's polling loop sleeps up
+to 30 s between failed getUpdates calls and only notices a stop after the
+sleep, so the updater gets `UPDATER_STOP_SECONDS` and is then cancelled.
+Nothing is lost by that: unconfirmed updates are fetched again next start.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import Any
 
-from telegram import Bot
-from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application
-from telegram.request import HTTPXRequest
+from telegram.error import InvalidToken, TelegramError
 
 from bot.chat.application import build_application
+from bot.chat.context import ChatApplication
 from bot.chat.services import ChatServices
-from bot.errors import ConfigError, TalkwatchError
+from bot.errors import ConfigError
+from bot.publish.channel import TelegramLink
 
 log = logging.getLogger(__name__)
 
-
-def build_delivery_bot(token: str, base_url: str, concurrency: int) -> Bot:
-    """A plain Bot with a connection pool wide enough for the delivery's requests in flight."""
-    request = HTTPXRequest(connection_pool_size=concurrency + 2, pool_timeout=10.0)
-    return Bot(token, base_url=base_url, request=request)
+UPDATER_STOP_SECONDS = 2.0
 
 
-class TelegramFrontend:
-    """The command bot (long polling) plus the delivery bot, started and stopped together."""
+def _polling_failed(exc: TelegramError) -> None:
+    """One line per failed long poll (PTB retries with backoff), not a traceback each."""
+    log.warning("telegram polling failed; retrying", extra={"error": exc.message})
 
-    def __init__(
-        self, token: str, base_url: str, services: ChatServices, delivery_bot: Bot
-    ) -> None:
-        self.app: Application[Any, Any, Any, Any, Any, Any] = build_application(
-            token, base_url, services
-        )
-        self.delivery_bot = delivery_bot
+
+class Chat:
+    """The command bot over the token's shared Bot; `start` after the link started."""
+
+    def __init__(self, link: TelegramLink, services: ChatServices) -> None:
+        self.app: ChatApplication = build_application(link, services)
 
     async def start(self) -> None:
-        try:
-            await self.delivery_bot.initialize()
-            await self.app.initialize()
-        except InvalidToken:
-            raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
-        except NetworkError as exc:
-            raise TalkwatchError(f"cannot reach the Telegram Bot API: {exc.message}") from None
+        await self.app.initialize()
         if self.app.post_init is not None:
             await self.app.post_init(self.app)
         updater = self.app.updater
-        assert updater is not None
-        await updater.start_polling(allowed_updates=["message", "my_chat_member"])
+        if updater is None:
+            raise RuntimeError("the command application has no updater")
+        try:
+            await updater.start_polling(
+                allowed_updates=["message", "my_chat_member"], error_callback=_polling_failed
+            )
+        except InvalidToken:
+            raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
         await self.app.start()
         log.info("telegram bot started", extra={"bot": self.app.bot.username})
 
     async def stop(self) -> None:
+        """Stop polling within UPDATER_STOP_SECONDS, then the handlers; never raises."""
         updater = self.app.updater
         if updater is not None and updater.running:
-            await updater.stop()
+            try:
+                await asyncio.wait_for(updater.stop(), UPDATER_STOP_SECONDS)
+            except TimeoutError:
+                log.warning("telegram polling did not stop in time; cancelled it")
+            except TelegramError:
+                pass  # polling had already died of it (a rejected token); reported elsewhere
         if self.app.running:
             await self.app.stop()
-        await self.app.shutdown()
-        await self.delivery_bot.shutdown()
-
-
-class SilentFrontend:
-    """Dry-run: no bot to start; alerts go to stdout through the delivery."""
-
-    async def start(self) -> None:
-        log.info("no TELEGRAM_BOT_TOKEN: dry-run, alerts are printed to stdout")
-
-    async def stop(self) -> None:
-        return None
+        with contextlib.suppress(RuntimeError):
+            await self.app.shutdown()

@@ -1,23 +1,17 @@
 """What the command handlers need, injected by the composition root.
 
-Handlers find one `ChatServices` in `application.bot_data["services"]`. Feed
-administration is taken as callables so this package does not depend on how
-the feed store is written; the lead wires them in bot/app.py.
+Handlers read it as `context.services` (the typed context, bot/chat/context.py).
+Feed administration is taken as callables so this package does not depend on
+how the feed store is written; `build_chat` in bot/app.py wires them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from bot.store.db import Database
-
-SERVICES_KEY = "services"
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -30,6 +24,7 @@ class ChatServices:
     - `remove_feed(url_or_name)` removes a feed; returns what it removed, or None.
     - `knowledge_size()` is the number of documents the assessor knows.
     - `last_poll()` is when the poller last ran (None before the first poll).
+    - `started_at` is when the process started (for the uptime in /status).
     """
 
     db: Database
@@ -39,8 +34,7 @@ class ChatServices:
     remove_feed: Callable[[str], Awaitable[str | None]]
     knowledge_size: Callable[[], int]
     last_poll: Callable[[], datetime | None]
-    started_at: datetime = field(default_factory=_utcnow)
-    clock: Callable[[], datetime] = _utcnow
+    started_at: datetime
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids

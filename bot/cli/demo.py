@@ -16,10 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import Core, build_core
+from bot.app import Ingest, build_assessment, build_ingest, build_store
 from bot.config.settings import Settings
 from bot.domain import FeedSpec
-from bot.pipeline.assess import AssessedArticle
+from bot.observe import Metrics
+from bot.pipeline.assess import AssessedArticle, Pipeline
 from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import DryRunPublisher
 from bot.replay import ReplayServer, default_stream_dir
@@ -48,11 +49,16 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
                 f"served on {server.base_url}, replayed through the real pipeline in dry-run.\n"
                 f"Alerts are printed as the channel {DEMO_CHANNEL} would receive them.\n\n"
             )
-            core = await build_core(demo_settings, feeds=feeds)
+            db = await build_store(demo_settings)
             try:
-                tally = await _replay(core, server, out)
+                ingest = await build_ingest(demo_settings, db, feeds=feeds)
+                try:
+                    assessment = await build_assessment(demo_settings, db, Metrics())
+                    tally = await _replay(ingest, assessment, server, out)
+                finally:
+                    await ingest.close()
             finally:
-                await core.close()
+                await db.dispose()
     seconds = time.monotonic() - started
     out.write(
         f"\nDone in {seconds:.1f} s: {tally['articles']} articles, {tally['alerts']} alerts, "
@@ -61,18 +67,22 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
     return 0
 
 
-async def _replay(core: Core, server: ReplayServer, out: TextIO) -> dict[str, int]:
-    delivery = Delivery(core.db, DryRunPublisher(out), DEMO_LIMITS)
+async def _replay(
+    ingest: Ingest, assessment: Pipeline, server: ReplayServer, out: TextIO
+) -> dict[str, int]:
+    delivery = Delivery(ingest.db, DryRunPublisher(out), DEMO_LIMITS)
     # Each step is an hour on the poller's clock, so every feed is due again at once.
     clock = datetime.now(UTC)
     # The first poll finds empty feeds: from then on everything is live, not backlog.
-    await core.pipeline.run_cycle(now=clock)
+    await ingest.poll(clock)
+    await assessment.run()
     tally = {"articles": 0, "alerts": 0, "silent": 0, "messages": 0}
     titles: dict[str, str] = {}
     for _ in range(len(server.articles)):
         server.release_next(1)
         clock += timedelta(hours=1)
-        _report, assessed = await core.pipeline.run_cycle(now=clock)
+        await ingest.poll(clock)
+        assessed = await assessment.run()
         for item in assessed:
             titles[item.article.document.key] = item.article.document.title
             tally["articles"] += 1

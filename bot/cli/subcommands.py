@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_assessor, build_core, open_database
+from bot.app import build_assessment, build_assessor, build_ingest, build_store
 from bot.cli.reports import format_feeds_table, format_poll_report
 from bot.cli.verdicts import format_verdict
 from bot.config.feeds_file import load_feeds_file
@@ -17,6 +19,7 @@ from bot.domain import Document
 from bot.errors import ConfigError, FetchError
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, build_client
+from bot.observe import Metrics
 from bot.pipeline.assess import rebuild_knowledge
 from bot.store.feeds import list_feeds
 
@@ -37,7 +40,7 @@ def check_config(settings: Settings) -> int:
 
 
 async def db_upgrade(settings: Settings) -> int:
-    db = await open_database(settings)
+    db = await build_store(settings)
     await db.dispose()
     print("database is at the newest schema")
     return 0
@@ -45,11 +48,15 @@ async def db_upgrade(settings: Settings) -> int:
 
 async def poll_once(settings: Settings) -> int:
     """One cycle over every feed; feed failures are reported, not fatal."""
-    core = await build_core(settings)
-    try:
-        report, assessed = await core.pipeline.run_cycle()
-    finally:
-        await core.close()
+    assessor = build_assessor(settings)
+    async with AsyncExitStack() as stack:
+        db = await build_store(settings)
+        stack.push_async_callback(db.dispose)
+        ingest = await build_ingest(settings, db)
+        stack.push_async_callback(ingest.close)
+        assessment = await build_assessment(settings, db, Metrics(), assessor)
+        report = await ingest.poll(datetime.now(UTC))
+        assessed = await assessment.run()
     print(format_poll_report(report))
     alerts = [a for a in assessed if a.verdict.is_alert]
     print(f"assessed {len(assessed)} new articles: {len(alerts)} fresh developments")
@@ -60,7 +67,7 @@ async def poll_once(settings: Settings) -> int:
 
 
 async def show_feeds(settings: Settings) -> int:
-    db = await open_database(settings)
+    db = await build_store(settings)
     try:
         states = await list_feeds(db)
     finally:
@@ -73,7 +80,7 @@ async def assess_one(settings: Settings, source: str, as_json: bool) -> int:
     """Assess one article against the corpus plus everything stored so far."""
     document = await _read_document(settings, source)
     assessor = build_assessor(settings)
-    db = await open_database(settings)
+    db = await build_store(settings)
     try:
         await rebuild_knowledge(db, assessor)
     finally:

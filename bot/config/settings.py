@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
     health_port: int = Field(8080, alias="HEALTH_PORT", ge=0, le=65535)
+    # Loopback unless told otherwise: the endpoint is for probes, not the internet.
+    health_host: str = Field("127.0.0.1", alias="HEALTH_HOST", min_length=1)
 
     @property
     def ticker_seconds(self) -> int:

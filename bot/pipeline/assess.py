@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.assess import Assessor
-from bot.domain import Assessment, PollReport, VerdictKind
+from bot.domain import Assessment, VerdictKind
 from bot.observe import Metrics
 from bot.pipeline.memory import KnowledgeMemory, learn
 from bot.publish.recipients import alert_recipients
@@ -35,8 +34,6 @@ from bot.store.subscriptions import active_subscribers
 
 log = logging.getLogger(__name__)
 
-# Polls every due feed; `now` lets a replay run on the stream's own clock.
-PollFunction = Callable[[datetime | None], Awaitable[PollReport]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +49,15 @@ async def rebuild_knowledge(db: Database, assessor: Assessor, fingerprint: str =
 
 
 class Pipeline:
-    """Runs poll -> assess -> record; one instance per process, one cycle at a time."""
+    """Runs assess -> record over what ingest stored; one instance per process, one run at a time.
+
+    It does not poll: the ticker calls ingest, then `run` (bot/service.py).
+    """
 
     def __init__(
         self,
         db: Database,
         assessor: Assessor,
-        poll: PollFunction,
         *,
         channel: str | None,
         metrics: Metrics,
@@ -66,26 +65,20 @@ class Pipeline:
     ) -> None:
         self.db = db
         self.assessor = assessor
-        self._poll = poll
         self.channel = channel
         self.metrics = metrics
-        self.last_poll_at: datetime | None = None
         self._lock = asyncio.Lock()
         self.memory = KnowledgeMemory(db, assessor, fingerprint)
 
     async def rebuild_knowledge(self) -> int:
         return await self.memory.rebuild()
 
-    async def run_cycle(
-        self, now: datetime | None = None
-    ) -> tuple[PollReport, list[AssessedArticle]]:
+    async def run(self) -> list[AssessedArticle]:
+        """Assess every pending article, oldest first, until none is left."""
         async with self._lock:
-            report = await self._poll(now)
-            self.last_poll_at = datetime.now(UTC)
-            self.metrics.record_poll(report)
-            assessed = await self._assess_all_pending()
+            done = await self._assess_all_pending()
             await self.memory.save_if_due(datetime.now(UTC))
-            return report, assessed
+            return done
 
     async def save_knowledge(self) -> None:
         """Snapshot what was learned since the last snapshot (at shutdown)."""

@@ -43,7 +43,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.pipeline.batching import Batcher, ClaimWindow
@@ -98,16 +98,20 @@ class Delivery:
         limits: DeliveryLimits | None = None,
         *,
         clock: Callable[[], datetime] = _utcnow,
+        pacer: Pacer | None = None,
+        spacing: ChatSpacing | None = None,
         on_sent: Callable[[float], None] | None = None,
     ) -> None:
-        """`on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
+        """`pacer` and `spacing` are the token's, when replies share them (alerts go first);
+        `on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
         self._db = db
         self._on_sent = on_sent
         self._publisher = publisher
         self._limits = limits or DeliveryLimits()
         self._clock = clock
-        self._pacer = Pacer(self._limits.global_per_second)
-        self._spacing = ChatSpacing(
+        self._pacer = pacer or Pacer(self._limits.global_per_second)
+        self._halted = False  # the token was rejected: nothing more can go out
+        self._spacing = spacing or ChatSpacing(
             private_gap=self._limits.private_gap_seconds, group_gap=self._limits.group_gap_seconds
         )
         self._slots = asyncio.Semaphore(self._limits.concurrency)
@@ -121,7 +125,7 @@ class Delivery:
 
     async def run_once(self) -> int:
         """Send and edit everything due now; return how many messages went out."""
-        if await is_paused(self._db):
+        if self._halted or await is_paused(self._db):
             return 0
         total = 0
         while True:
@@ -147,6 +151,8 @@ class Delivery:
         """One chat's items in order, spaced by the chat's gap."""
         done = 0
         for item in queue:
+            if self._halted:
+                break
             delay = self._spacing.delay(item.chat_id)
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -169,6 +175,9 @@ class Delivery:
             self._claims.done(item.id)
 
     async def _send_claimed(self, item: OutboxItem, record: AlertRecord, leased: datetime) -> int:
+        if self._halted:  # the token was rejected while this row waited for its slot
+            await outbox.release(self._db, item.id, self._clock(), "not sent: token rejected")
+            return 0
         if self._clock() - leased > timedelta(seconds=self._limits.lease_seconds / 2):
             # Held up too long (a 429 hold): another worker may take it when the lease
             # ends. Unsent, it is simply due again then; sending now could double it.
@@ -206,14 +215,21 @@ class Delivery:
         if record is None or item.message_id is None:
             return 0
         text = self._text(record)
+        if text == _text_at(record, item.sent_revision):
+            # A copy from an outlet already listed: the revision grew, the message did not.
+            await self._records.submit(Accepted(item.id, record.revision))
+            return 0
         async with self._slots:
             await self._pacer.wait()
+            if self._halted:
+                return 0
             result = await self._publisher.edit(item.chat_id, item.message_id, text)
             self._spacing.sent(item.chat_id)
             if result.outcome in (Outcome.SENT, Outcome.NOT_MODIFIED):
                 await self._records.submit(Accepted(item.id, record.revision))
                 return 1 if result.outcome is Outcome.SENT else 0
-        if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT):
+        if result.outcome in (Outcome.RETRY_AFTER, Outcome.TRANSIENT, Outcome.UNAUTHORIZED):
+            self._halted = self._halted or result.outcome is Outcome.UNAUTHORIZED
             await outbox.release(self._db, item.id, self._retry_at(item, result), result.error)
             return 0
         # The message was deleted, is too old, or the chat is gone: stop trying to edit it.
@@ -240,7 +256,11 @@ class Delivery:
 
     async def _send_failed(self, item: OutboxItem, result: PublishResult, text: str) -> None:
         outcome = result.outcome
-        if outcome is Outcome.REJECTED:
+        if outcome is Outcome.UNAUTHORIZED:
+            # Not the message's fault: keep it for a process with a valid token.
+            self._halted = True
+            await outbox.release(self._db, item.id, self._clock(), result.error)
+        elif outcome is Outcome.REJECTED:
             log.error(
                 "Telegram rejected outbox row %s (%s); text was:\n%s", item.id, result.error, text
             )
@@ -277,3 +297,13 @@ class Delivery:
             return self._clock() + timedelta(seconds=result.retry_after)
         backoff = min(self._limits.max_backoff_seconds, 2.0 ** max(item.attempts, 0))
         return self._clock() + timedelta(seconds=backoff * random.uniform(0.8, 1.2))
+
+
+def _text_at(record: AlertRecord, revision: int) -> str:
+    """The message as it was rendered at `revision`: revision n lists the first n sources.
+
+    (A development starts at revision 1 with its first source, and each source
+    that joins adds one: bot/store/developments.py.)
+    """
+    shown = replace(record.alert, sources=record.alert.sources[: max(revision, 0)])
+    return render_alert(shown)

@@ -5,13 +5,17 @@ back, never Telegram exceptions, so the retry policy in delivery.py reads as a
 plain table of outcomes. `TelegramPublisher` wraps a PTB `Bot`;
 `DryRunPublisher` prints the same text to stdout when no token is configured.
 Error texts are scrubbed of the bot token before they leave this module.
+
+`build_bot` is the one place a `Bot` is made: one per token, shared by the
+command bot and the delivery, every request through a `TokenGuard` that
+notices Telegram rejecting the token (401) whichever request it answers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,12 +28,17 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
 )
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot.observe import RedactingFilter
+from bot.errors import ConfigError, TalkwatchError
+from bot.publish.pacing import ChatSpacing, Pacer
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -40,6 +49,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"  # 400: this request will never succeed as it is
     BLOCKED = "blocked"  # 403: the user blocked the bot or it left the chat
     MIGRATED = "migrated"  # the group became a supergroup: retry at migrate_to
+    UNAUTHORIZED = "unauthorized"  # 401: the token was revoked; nothing will get through
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +79,6 @@ class TelegramPublisher:
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
-        protect_token(bot.token)
-        opt_into_timedelta_periods()
         self._no_preview = LinkPreviewOptions(is_disabled=True)
 
     async def send(self, chat_id: str, text: str) -> PublishResult:
@@ -105,9 +113,11 @@ class TelegramPublisher:
     def _failure(self, exc: TelegramError) -> PublishResult:
         error = self.scrub(f"{type(exc).__name__}: {exc.message}")
         if isinstance(exc, RetryAfter):
-            wait = exc.retry_after
+            wait = exc.retry_after  # a timedelta: configure_logging opts into PTB_TIMEDELTA
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             return PublishResult(Outcome.RETRY_AFTER, retry_after=seconds, error=error)
+        if isinstance(exc, InvalidToken):
+            return PublishResult(Outcome.UNAUTHORIZED, error=error)
         if isinstance(exc, ChatMigrated):
             return PublishResult(Outcome.MIGRATED, migrate_to=str(exc.new_chat_id), error=error)
         if isinstance(exc, Forbidden):
@@ -116,17 +126,12 @@ class TelegramPublisher:
             return PublishResult(Outcome.REJECTED, error=error)
         if isinstance(exc, NetworkError):
             return PublishResult(Outcome.TRANSIENT, error=error)
-        return PublishResult(Outcome.REJECTED, error=error)  # InvalidToken, Conflict, ...
+        return PublishResult(Outcome.REJECTED, error=error)  # Conflict, ...
 
     def scrub(self, text: str) -> str:
         """Remove the bot token from text bound for logs or the database."""
         token = self._bot.token
         return text.replace(token, "<token>") if token else text
-
-
-def opt_into_timedelta_periods() -> None:
-    """PTB 22.2+ warns on every 429 unless time periods are timedeltas; we handle both."""
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 class DryRunPublisher:
@@ -151,10 +156,104 @@ class DryRunPublisher:
         return PublishResult(Outcome.SENT, message_id=message_id)
 
 
-def protect_token(token: str) -> None:
-    """Keep the token out of logs: quiet httpx and scrub every record on the root handlers."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactingFilter) and token in f.secrets for f in handler.filters):
-            handler.addFilter(RedactingFilter([token]))
+class TokenGuard:
+    """Remembers that Telegram rejected the token (401), and wakes whoever waits for that.
+
+    A revoked token is fatal however it shows up (a long poll, an alert, a
+    reply): the service waits on `rejected` to stop with a clear message.
+    """
+
+    def __init__(self) -> None:
+        self.rejected = asyncio.Event()
+
+    def reject(self) -> None:
+        if not self.rejected.is_set():
+            log.debug("Telegram answered 401 Unauthorized")
+            self.rejected.set()
+
+
+class GuardedRequest(HTTPXRequest):
+    """PTB's HTTP transport, telling the `TokenGuard` when Telegram answers 401."""
+
+    def __init__(self, guard: TokenGuard, *, connections: int) -> None:
+        super().__init__(connection_pool_size=connections, pool_timeout=10.0)
+        self._guard = guard
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        write_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        connect_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        pool_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, payload = await super().do_request(
+            url,
+            method,
+            request_data,
+            read_timeout,  # type: ignore[arg-type]
+            write_timeout,  # type: ignore[arg-type]
+            connect_timeout,  # type: ignore[arg-type]
+            pool_timeout,  # type: ignore[arg-type]
+        )
+        if code == 401:
+            self._guard.reject()
+        return code, payload
+
+
+def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int) -> Bot:
+    """The one Bot for this token: commands and alerts share it, and its guard.
+
+    `connections` bounds requests in flight (delivery concurrency plus replies);
+    the long poll has a connection of its own.
+    """
+    return Bot(
+        token,
+        base_url=base_url,
+        request=GuardedRequest(guard, connections=connections),
+        get_updates_request=GuardedRequest(guard, connections=1),
+    )
+
+
+@dataclass
+class TelegramLink:
+    """One token's connection to Telegram: its Bot, its send budget and per-chat gaps
+    (shared by alerts and replies), and its 401 guard."""
+
+    bot: Bot
+    budget: Pacer
+    spacing: ChatSpacing
+    guard: TokenGuard
+
+    @classmethod
+    def open(
+        cls,
+        token: str,
+        base_url: str,
+        *,
+        rate: float,
+        connections: int,
+        spacing: ChatSpacing | None = None,
+    ) -> TelegramLink:
+        """Built, not connected: `start` asks Telegram who we are."""
+        guard = TokenGuard()
+        bot = build_bot(token, base_url, guard, connections=connections)
+        return cls(bot, Pacer(rate), spacing or ChatSpacing(), guard)
+
+    async def start(self) -> None:
+        try:
+            await self.bot.initialize()
+        except InvalidToken:
+            raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
+        except NetworkError as exc:
+            raise TalkwatchError(f"cannot reach the Telegram Bot API: {exc.message}") from None
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+
+def is_token_rejection(record: logging.LogRecord) -> bool:
+    """A library's traceback for the 401 the service already reports in one line."""
+    return bool(record.exc_info) and isinstance(record.exc_info[1], InvalidToken)  # type: ignore[index]

@@ -82,30 +82,51 @@ def _sources(sources: Sequence[Source]) -> list[str]:
 
 
 def render_alert(alert: Alert) -> str:
-    """One development as a Telegram HTML message of at most 4096 visible characters."""
+    """One development as a Telegram HTML message of at most 4096 visible UTF-16 units.
+
+    The headline and the tail (sources, time) are bounded on their own; the
+    summary and the "Before:" line share what is left, and if the measured
+    message is still over (it cannot be, but the limit is a promise for any
+    input) the least important text goes first: "Before:", then the summary.
+    """
     headline = f"<b>{esc(shorten(alert.headline or 'New development', HEADLINE_LIMIT))}</b>"
     tail = _sources(alert.sources)
     stamp = format_time(alert.published_at)
     if stamp:
         tail.append(f"<i>{esc(stamp)}</i>")
-    fixed = visible_length(_strip(headline)) + sum(visible_length(_strip(t)) + 1 for t in tail)
-    budget = TELEGRAM_LIMIT - fixed - 8  # blank lines between blocks
-    body = _body(alert, budget)
-    return "\n\n".join(p for p in (headline, *body, "\n".join(tail)) if p)
-
-
-def _body(alert: Alert, budget: int) -> list[str]:
-    """The summary (or the new facts) and the "Before:" line, sharing what room is left."""
     summary = alert.summary.strip() or "\n".join(f"• {f}" for f in alert.new_facts[:5])
     before = (alert.before or "").strip()
-    before_room = min(visible_length(before), max(budget // 3, budget - visible_length(summary)))
-    parts = []
-    summary_room = budget - (before_room + len("Before: ") + 2 if before else 0)
-    if summary:
-        parts.append(esc(_shorten_lines(summary, summary_room)))
-    if before:
-        parts.append(f"<i>Before:</i> {esc(shorten(before, before_room))}")
-    return parts
+    room = TELEGRAM_LIMIT - _shown_length(_compose(headline, "", "", tail))
+    room -= (len(BLOCK_GAP) if summary else 0) + (len(BLOCK_GAP + BEFORE) if before else 0)
+    before_room = min(visible_length(before), max(room // 3, room - visible_length(summary)))
+    summary_room = room - before_room if before else room
+    while True:
+        message = _compose(
+            headline, _shorten_lines(summary, summary_room), shorten(before, before_room), tail
+        )
+        excess = _shown_length(message) - TELEGRAM_LIMIT
+        if excess <= 0 or not (before_room or summary_room):
+            return message  # (headline and tail alone are bounded far below the limit)
+        if before and before_room > 0:
+            before_room = max(0, before_room - excess)
+        else:
+            summary_room = max(0, summary_room - excess)
+
+
+BLOCK_GAP = "\n\n"
+BEFORE = "Before: "
+
+
+def _compose(headline: str, summary: str, before: str, tail: list[str]) -> str:
+    """The blocks of an alert, blank lines between them, empty blocks left out."""
+    before_line = f"<i>{BEFORE.strip()}</i> {esc(before)}" if before else ""
+    blocks = (headline, esc(summary), before_line, "\n".join(tail))
+    return BLOCK_GAP.join(b for b in blocks if b)
+
+
+def _shown_length(markup: str) -> int:
+    """Visible length as Telegram measures it: entities parsed, outer whitespace trimmed."""
+    return visible_length(_strip(markup).strip())
 
 
 def _shorten_lines(text: str, limit: int) -> str:

@@ -41,6 +41,7 @@ class OutboxItem:
     attempts: int
     message_id: int | None
     created_at: datetime | None = None
+    sent_revision: int = 0  # the development's revision the sent message shows
 
     @property
     def is_edit(self) -> bool:
@@ -67,7 +68,14 @@ async def due_work(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
         rows = await session.scalars(query)
         return [
             OutboxItem(
-                r.id, r.development_id, r.chat_id, r.status, r.attempts, r.message_id, r.created_at
+                r.id,
+                r.development_id,
+                r.chat_id,
+                r.status,
+                r.attempts,
+                r.message_id,
+                r.created_at,
+                r.sent_revision,
             )
             for r in rows
         ]

@@ -82,7 +82,7 @@ class TestQueries:
         assert "Talks &lt;planned&gt; for May &amp; June" in answer
         assert '<a href="https://ap.example/' in answer
 
-    @pytest.mark.parametrize("args", ["abc", "0", "99", "1 2"])
+    @pytest.mark.parametrize("args", ["abc", "0", "99", "1 2", "²", "٣", "9" * 5000, "+3", " 3x"])
     async def test_latest_with_bad_arguments_gets_usage(
         self, bot_app: Any, fake_api: FakeBotAPI, args: str
     ) -> None:

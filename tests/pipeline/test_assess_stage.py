@@ -10,7 +10,7 @@ from bot.app import build_assessor
 from bot.assess import Assessor
 from bot.config.settings import load_settings
 from bot.config.story import load_corpus, load_topic
-from bot.domain import Assessment, Document, PollReport
+from bot.domain import Assessment, Document
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline, rebuild_knowledge
 from bot.store import Database
@@ -27,16 +27,12 @@ class ChokingAssessor(Assessor):
         return super().assess(doc, now)
 
 
-async def _nothing_new(_now: datetime | None) -> PollReport:
-    return PollReport()
-
-
 async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
     database: Database,
 ) -> None:
     settings = load_settings()
     assessor = ChokingAssessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
-    pipeline = Pipeline(database, assessor, _nothing_new, channel="-1001", metrics=Metrics())
+    pipeline = Pipeline(database, assessor, channel="-1001", metrics=Metrics())
     await add_article(database, title="POISON", text="China and Ukraine.")
     await add_article(
         database,
@@ -45,7 +41,7 @@ async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
         "Ukrainian Foreign Minister Dmytro Kuleba, China's foreign ministry said on Monday.",
     )
 
-    _report, assessed = await pipeline.run_cycle()
+    assessed = await pipeline.run()
 
     assert assessed[0].verdict.reasons[0].startswith("assessment failed: RecursionError")
     assert assessed[1].verdict.is_alert
@@ -69,7 +65,7 @@ async def _alerts(database: Database, pipeline: Pipeline, n: int, start: int = 0
             text=f"China's special representative Li Hui will visit city {i} on June "
             f"{i % 28 + 1} and meet its foreign minister, China's foreign ministry said.",
         )
-    await pipeline.run_cycle()
+    await pipeline.run()
 
 
 async def test_a_restart_loads_the_snapshot_and_replays_only_what_came_after(
@@ -78,7 +74,6 @@ async def test_a_restart_loads_the_snapshot_and_replays_only_what_came_after(
     pipeline = Pipeline(
         database,
         build_assessor(load_settings()),
-        _nothing_new,
         channel=None,
         metrics=Metrics(),
         fingerprint="story-a",
@@ -108,7 +103,6 @@ async def test_no_snapshot_is_written_before_anything_was_learned(database: Data
     pipeline = Pipeline(
         database,
         build_assessor(load_settings()),
-        _nothing_new,
         channel=None,
         metrics=Metrics(),
         fingerprint="story-a",

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from bot.domain import Alert, Source
 from bot.publish.render import MAX_ALSO, TELEGRAM_LIMIT, render_alert
@@ -247,3 +249,39 @@ def test_no_sources_and_no_time_leave_no_empty_lines() -> None:
     text = shown(replace(PLAIN, sources=(), published_at=None))
     assert "Source:" not in text
     assert not text.endswith("\n")
+
+
+# -- any input fits -----------------------------------------------------------------------------
+
+_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs",))
+# Short texts, and long runs of a few characters (emoji, entities, spaces) up to 3x the limit.
+_ANY_TEXT = st.text(_CHARS, max_size=40) | st.builds(
+    lambda piece, times: piece * times,
+    st.text(_CHARS, min_size=1, max_size=3),
+    st.integers(min_value=0, max_value=5000),
+)
+_ANY_SOURCE = st.builds(
+    Source, st.text(max_size=120), st.sampled_from(["https://x.example/1", "", "ftp://y"])
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    headline=_ANY_TEXT,
+    summary=_ANY_TEXT,
+    before=st.none() | _ANY_TEXT,
+    sources=st.lists(_ANY_SOURCE, max_size=30).map(tuple),
+)
+@example(headline="Li Hui", summary="", before="🙂" * 5000, sources=PLAIN.sources)
+def test_any_alert_fits_in_4096_units(
+    headline: str, summary: str, before: str | None, sources: tuple[Source, ...]
+) -> None:
+    alert = replace(PLAIN, headline=headline, summary=summary, before=before, sources=sources)
+    shown(alert)  # parses as Telegram parses it, and fits
+
+
+@pytest.mark.parametrize("emoji", ["🙂", "👍🏽", "a🙂"])
+def test_a_short_summary_with_a_huge_before_of_emoji_fits(emoji: str) -> None:
+    text = shown(replace(PLAIN, summary="Short.", before=emoji * 5000))
+    assert "Short." in text
+    assert "Before: " in text

@@ -173,6 +173,7 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     assert sum("Also:" in m["text"] for m in channel) == 1
     await _wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
     assert running.telegram.count("sendMessage", 429) == 0
+    assert running.telegram.count("editMessageText", 400) == 0  # no edit that changes nothing
 
     # An admin adds a feed through the real wiring: probed over HTTP, stored, then removed.
     extra = running.feeds.feed_urls[0][1] + "?via=admin"
@@ -268,3 +269,99 @@ async def test_sigterm_during_a_hanging_poll_exits_within_ten_seconds(tmp_path: 
     assert elapsed < 10
     assert "abandoned in-flight jobs" in err.decode()
     assert "stopped cleanly" in err.decode()
+
+
+async def _statuses_until_gone(url: str, process: asyncio.subprocess.Process) -> list[int]:
+    """/healthz status codes, polled fast, until the endpoint is gone or the process exited."""
+    seen: list[int] = []
+    async with httpx.AsyncClient(timeout=1) as client:
+        while process.returncode is None:
+            try:
+                seen.append((await client.get(url)).status_code)
+            except httpx.HTTPError:
+                break
+            await asyncio.sleep(0.01)
+    return seen
+
+
+@contextlib.asynccontextmanager
+async def _hanging_feed() -> AsyncIterator[tuple[str, asyncio.Event]]:
+    """A feed server that accepts and never answers: a poll stays in flight meanwhile."""
+    connected, release = asyncio.Event(), asyncio.Event()
+    handlers: set[asyncio.Task[Any]] = set()
+
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            handlers.add(task)
+        connected.set()
+        await release.wait()
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/rss", connected
+    finally:
+        release.set()
+        server.close()
+        await server.wait_closed()
+        if handlers:  # every connection closed before the loop ends
+            await asyncio.wait(handlers, timeout=5)
+
+
+async def test_a_token_revoked_while_running_is_one_line_healthz_503_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    async with _hanging_feed() as (feed_url, polling):
+        with FakeBotAPI() as telegram:
+            (tmp_path / "feeds.toml").write_text(f'[[feeds]]\nname = "Slow"\nurl = "{feed_url}"\n')
+            port = _free_port()
+            process = await _start_run(
+                tmp_path,
+                FEEDS_FILE=str(tmp_path / "feeds.toml"),
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_API_BASE_URL=telegram.base_url,
+                HEALTH_PORT=str(port),
+            )
+            try:
+                healthz = f"http://127.0.0.1:{port}/healthz"
+
+                async def healthy() -> bool:
+                    response = await _get(healthz)
+                    return response is not None and response.status_code == 200
+
+                await _wait_for(healthy, 30, "healthz answers 200")
+                await asyncio.wait_for(polling.wait(), timeout=30)  # a poll is in flight
+                telegram.revoke()
+                seen = await asyncio.wait_for(_statuses_until_gone(healthz, process), timeout=30)
+                _out, err = await asyncio.wait_for(process.communicate(), timeout=15)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+    stderr = err.decode()
+    assert process.returncode == 2
+    assert 503 in seen  # while the in-flight poll gets its grace period
+    rejected = [line for line in stderr.splitlines() if "rejected" in line.lower()]
+    assert len(rejected) == 1
+    assert "TELEGRAM_BOT_TOKEN" in rejected[0]
+    assert "Traceback" not in stderr
+    assert TOKEN not in stderr
+
+
+async def test_a_busy_health_port_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "feeds.toml").write_text("")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = await _start_run(
+            tmp_path, FEEDS_FILE=str(tmp_path / "feeds.toml"), HEALTH_PORT=str(port)
+        )
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = [line for line in err.decode().splitlines() if line.strip()]
+    assert process.returncode == 2
+    assert len(lines) == 1, lines
+    assert "HEALTH_PORT" in lines[0]
+    assert f"127.0.0.1:{port}" in lines[0]

@@ -118,6 +118,12 @@ class FakeBotAPI:
         with self._lock:
             return self.chats.setdefault(chat_id, Chat(chat_id, chat_type))
 
+    def revoke(self) -> None:
+        """The owner revoked the token in @BotFather: from now on every request is a 401."""
+        with self._lock:
+            self.token = "revoked"
+            self._lock.notify_all()
+
     def release_sends(self) -> None:
         with self._lock:
             self.hold_sends_after = None
@@ -216,7 +222,8 @@ class FakeBotAPI:
         with self._lock:
             while True:
                 ready = [u for u in self.updates if u["update_id"] >= offset]
-                if ready or self._closing or time.monotonic() >= deadline:
+                revoked = self.token == "revoked"
+                if ready or revoked or self._closing or time.monotonic() >= deadline:
                     return ready[: int(params.get("limit") or 100)]
                 self._lock.wait(max(0.0, deadline - time.monotonic()))
 
