@@ -1,7 +1,9 @@
 """`talkwatch check-config` refuses settings that parse but cannot work, one line each.
 
-Each case runs the real command in a process, with the data folder
-(XDG_DATA_HOME) inside the test's own temporary folder.
+The command runs in-process through the real entry point (`bot.__main__.main`)
+with only the given settings in the environment and the data folder
+(XDG_DATA_HOME) inside the test's temporary folder; one case runs it as a
+separate process, the way an operator does.
 """
 
 from __future__ import annotations
@@ -11,36 +13,45 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from bot.config.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_TOKEN = "123456789:AAHsecretSECRETsecretSECRETsecret42"
 ARTICLE = "Envoy to visit Kyiv\n\n" + "The envoy will visit Kyiv next week, officials said. " * 20
 
-Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Runner = Callable[..., Result]
 
 
 @pytest.fixture
-def check_config(tmp_path: Path) -> Runner:
-    """Run `talkwatch check-config` with only the given settings, data kept in tmp_path."""
-    aliases = {f.alias for f in Settings.model_fields.values()}
-    base = {k: v for k, v in os.environ.items() if k not in aliases}
-    base["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+def check_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Runner:
+    """Run check-config with only the given settings, data kept in tmp_path."""
+    for field in Settings.model_fields.values():
+        monkeypatch.delenv(str(field.alias), raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
 
-    def run(**env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "check-config"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**base, **env},
-            cwd=tmp_path,
-            check=False,
-        )
+    def run(**env: str) -> Result:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = main(["check-config"])
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
 
     return run
 
@@ -166,3 +177,23 @@ def test_a_good_corpus_passes_silently(check_config: Runner, tmp_path: Path) -> 
     result = check_config(CORPUS_DIR=str(_corpus(tmp_path / "corpus", 5)))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_in_a_real_process_the_token_never_shows(tmp_path: Path) -> None:
+    aliases = {f.alias for f in Settings.model_fields.values()}
+    env = {k: v for k, v in os.environ.items() if k not in aliases}
+    env |= {"XDG_DATA_HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": SECRET_TOKEN}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-config"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2, "a token without a channel cannot work"
+    assert SECRET_TOKEN not in result.stdout + result.stderr
+    assert re.search(r"^TELEGRAM_BOT_TOKEN\s+1234….*masked", result.stdout, re.M)
+    assert result.stderr.count("\n") == 1 and "TELEGRAM_CHANNEL" in result.stderr
+    assert "Traceback" not in result.stderr
