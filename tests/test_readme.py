@@ -47,6 +47,5 @@ def test_fresh_venvs_get_a_current_pip() -> None:
 
 
 def test_the_suite_runs_in_parallel() -> None:
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^addopts = ".*-n \d', pyproject, re.M)
-    assert '"pytest-xdist' in pyproject
+    assert re.search(r"\.venv/bin/pytest -n \d+$", _fresh_machine_commands()[1])
+    assert '"pytest-xdist' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
