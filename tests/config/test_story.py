@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from bot.config.defaults import default_corpus_dir
 from bot.config.story import load_corpus, load_topic, looks_like_article, survey_corpus
 from bot.domain import Document
 from bot.errors import ConfigError
+from bot.replay import default_stream_dir
 
 BODY = "The envoy will visit Kyiv next week, officials said on Monday. " * 10
 
@@ -62,3 +64,13 @@ def test_an_unreadable_topic_file_names_the_setting(
     with pytest.raises(ConfigError) as caught:
         load_topic(path)
     assert str(caught.value).startswith(f"TOPIC_FILE {path}: {complaint}")
+
+
+def test_eval_with_a_missing_corpus_stops_instead_of_scoring_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CORPUS_DIR", str(tmp_path / "typo"))
+    assert main(["eval", str(default_stream_dir())]) == 2
+    assert capsys.readouterr().err == (
+        f"talkwatch: configuration error: CORPUS_DIR {tmp_path / 'typo'}: no such folder\n"
+    )
