@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story import MIN_ARTICLE_WORDS, load_topic, survey_corpus
+from bot.config.story import MIN_ARTICLE_WORDS, CorpusSurvey, load_topic, survey_corpus
 from bot.errors import ConfigError, StorageError
 from bot.store import Database
 
@@ -90,6 +91,11 @@ def check_corpus(settings: Settings) -> list[Finding]:
                 f" and {MIN_ARTICLE_WORDS}+ words)"
             )
         ]
+    return _corpus_doubts(folder, survey)
+
+
+def _corpus_doubts(folder: Path, survey: CorpusSurvey) -> list[Finding]:
+    """Warnings for a corpus that has articles but looks thin or like some other folder."""
     findings = []
     if survey.not_articles:
         odd = survey.not_articles
