@@ -20,7 +20,8 @@ COPY config ./config
 COPY bot ./bot
 # The environment lives at the path it keeps in the runtime stage: its scripts name
 # /opt/talkwatch/bin/python, and both stages have the same /usr/local/bin/python3.11.
-RUN python -m venv /opt/talkwatch \
+# A current pip reads lxml 6's extra `html-clean` as the `html_clean` justext asks for.
+RUN python -m venv --upgrade-deps /opt/talkwatch \
     && /opt/talkwatch/bin/pip install . \
     && /opt/talkwatch/bin/pip uninstall --yes pip setuptools
 
