@@ -79,8 +79,9 @@ def test_the_cli_reports_an_impossible_folder_in_one_line(tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode == 3
-    assert result.stderr.startswith("talkwatch: storage error: cannot create the database folder")
-    assert len(result.stderr.strip().splitlines()) == 1
+    database_line, error_line = result.stderr.strip().splitlines()
+    assert database_line == f"talkwatch: database sqlite:///{blocker}/sub/tw.db"
+    assert error_line.startswith("talkwatch: storage error: cannot create the database folder")
 
 
 async def test_migrating_logs_the_database_in_use(
