@@ -199,10 +199,12 @@ def health_server(request: pytest.FixtureRequest) -> Iterator[int]:
     server.server_close()
 
 
-def _closed_port() -> int:
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound but not listening: connections are refused, and no other test can take it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield int(sock.getsockname()[1])
 
 
 def _probe(port: int | str) -> int:
@@ -217,8 +219,8 @@ def test_the_healthcheck_follows_healthz(health_server: int, healthy: bool) -> N
     assert (_probe(health_server) == 0) is healthy
 
 
-def test_the_healthcheck_fails_when_nothing_answers() -> None:
-    assert _probe(_closed_port()) != 0
+def test_the_healthcheck_fails_when_nothing_answers(closed_port: int) -> None:
+    assert _probe(closed_port) != 0
 
 
 def test_the_healthcheck_passes_when_the_endpoint_is_turned_off() -> None:
