@@ -142,21 +142,27 @@ def mask_secret(secret: str) -> str:
 
 def mask_url_password(url: str) -> str:
     """The URL with its password (if any) replaced by ****, fit for logs and errors."""
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in creds:
+    parts = _credentials(url)
+    if parts is None:
         return url
-    user = creds.split(":", 1)[0]
+    scheme, user, _password, host = parts
     return f"{scheme}://{user}:****@{host}"
 
 
 def url_password(url: str) -> str | None:
     """The password part of `scheme://user:password@host/...`, if there is one."""
-    _scheme, sep, rest = url.partition("://")
-    creds, at, _host = rest.rpartition("@")
+    parts = _credentials(url)
+    return parts[2] if parts else None
+
+
+def _credentials(url: str) -> tuple[str, str, str, str] | None:
+    """(scheme, user, password, rest) of `scheme://user:password@rest`, else None."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
     if not sep or not at or ":" not in creds:
         return None
-    return creds.split(":", 1)[1]
+    user, password = creds.split(":", 1)
+    return scheme, user, password, host
 
 
 def load_settings(**overrides: Any) -> Settings:
