@@ -68,7 +68,7 @@ _STATEFUL = frozenset({"poll-once", "feeds", "db"})
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import commands
+    from bot.cli import subcommands as commands
 
     if args.command in _STATEFUL:
         print(f"talkwatch: database {mask_url_password(settings.database_url)}", file=sys.stderr)

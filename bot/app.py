@@ -20,12 +20,13 @@ from bot.assess import Assessor
 from bot.chat.services import ChatServices
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story import load_corpus, load_topic
+from bot.config.story import load_corpus, load_topic, story_fingerprint
 from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline
 from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
+from bot.pipeline.memory import knowledge_fingerprint
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 from bot.store.outbox import outbox_backlog
@@ -105,7 +106,10 @@ async def build_core(
         )
 
     channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
-    pipeline = Pipeline(db, assessor, poll, channel=channel, metrics=metrics)
+    fingerprint = knowledge_fingerprint(story_fingerprint(settings.corpus_dir, settings.topic_file))
+    pipeline = Pipeline(
+        db, assessor, poll, channel=channel, metrics=metrics, fingerprint=fingerprint
+    )
     core = Core(settings, db, http, fetcher, assessor, pipeline, metrics, pool)
     try:
         await sync_feeds(db, specs)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from bot.domain import Assessment, FeedStatus, PollReport
+from bot.domain import Assessment, FeedStatus, PollReport, VerdictKind
 
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 
@@ -135,15 +135,10 @@ class Metrics:
         self.last_poll.set(time.time())
 
     def record_verdict(self, verdict: Assessment, *, backlog: bool) -> None:
-        if verdict.is_alert:
-            kind = "alert_backlog" if backlog else "alert"
+        kind = verdict.kind.value
+        if verdict.kind is VerdictKind.ALERT:
             self.alerts.labels("backlog" if backlog else "live").inc()
-        elif verdict.duplicate_of:
-            kind = "duplicate"
-        elif not verdict.relevant:
-            kind = "irrelevant"
-        else:
-            kind = "known"
+            kind = "alert_backlog" if backlog else kind
         self.assessed.labels(kind).inc()
 
     def record_delivery(self, latency_seconds: float) -> None:

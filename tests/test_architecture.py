@@ -3,7 +3,10 @@
 - the assessment core imports no I/O (telegram, sqlalchemy, httpx, feedparser) and no other layer;
 - only `bot/store` touches SQLAlchemy;
 - only `bot/publish` and `bot/chat` touch the Telegram library;
-- parsing and rendering do no network I/O.
+- parsing and rendering do no network I/O;
+- `bot/ingest` and `bot/publish` never import the store: stages hand them plain data;
+- `bot/cli` is imported by nothing but the entry point;
+- no two modules share a name, so a name says which room it is in.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -89,3 +93,33 @@ def test_only_publish_and_chat_touch_telegram() -> None:
 def test_parsing_and_rendering_do_no_network_io(module: str) -> None:
     imports = _imports(PACKAGE / module)
     assert not {n for n in imports if _top(n) in {"httpx", "socket", "telegram", "sqlalchemy"}}
+
+
+@pytest.mark.parametrize("folder", ["ingest", "publish"])
+def test_edge_stages_never_import_the_store(folder: str) -> None:
+    offenders = {
+        p.relative_to(PACKAGE).as_posix(): sorted(
+            n for n in _imports(p) if n.startswith("bot.store")
+        )
+        for p in _modules(folder)
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_only_the_entry_point_imports_the_command_line() -> None:
+    offenders = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in _modules("")
+        if "cli" not in p.relative_to(PACKAGE).parts
+        and p.name != "__main__.py"
+        and any(n == "bot.cli" or n.startswith("bot.cli.") for n in _imports(p))
+    ]
+    assert offenders == []
+
+
+def test_no_two_modules_share_a_name() -> None:
+    seen: dict[str, list[str]] = {}
+    for path in _modules(""):
+        if path.name != "__init__.py" and "migrations" not in path.parts:
+            seen.setdefault(path.name, []).append(path.relative_to(PACKAGE).as_posix())
+    assert {name: places for name, places in seen.items() if len(places) > 1} == {}

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from bot.domain import Assessment, Document
+from bot.domain import Assessment, Document, VerdictKind
+
+DECISIONS = {
+    VerdictKind.ALERT: "ALERT: fresh development",
+    VerdictKind.COPY: "silent: copy of",
+    VerdictKind.OFF_STORY: "silent: not about the story",
+    VerdictKind.KNOWN: "silent: nothing new",
+    VerdictKind.FAILED: "silent: the assessment failed on this text",
+}
 
 
 def format_verdict(doc: Document, verdict: Assessment) -> str:
     """Several lines: the decision first, then the evidence and, for alerts, the summary."""
-    if verdict.is_alert:
-        decision = "ALERT: fresh development"
-    elif verdict.duplicate_of:
-        decision = f"silent: copy of {verdict.duplicate_of}"
-    elif not verdict.relevant:
-        decision = "silent: not about the story"
-    else:
-        decision = "silent: nothing new"
+    decision = DECISIONS[verdict.kind]
+    if verdict.kind is VerdictKind.COPY:
+        decision = f"{decision} {verdict.duplicate_of}"
     lines = [
         f"{doc.key}: {doc.title or '(untitled)'}",
         f"  verdict:   {decision}",

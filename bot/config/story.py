@@ -9,6 +9,7 @@ fallback that would make the bot watch something else.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,3 +80,13 @@ def load_topic(path: Path | None) -> Topic:
         raise ConfigError(f"TOPIC_FILE {path}: not valid TOML ({exc})") from None
     except ValueError as exc:  # the core names the key it rejects
         raise ConfigError(f"TOPIC_FILE {path}: {exc}") from None
+
+
+def story_fingerprint(corpus_dir: Path, topic_file: Path | None) -> str:
+    """A digest of everything the story's definition holds: its corpus texts and topic file."""
+    digest = hashlib.sha256()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if topic_file is not None and topic_file.is_file():
+        digest.update(b"topic\0" + topic_file.read_bytes())
+    return digest.hexdigest()

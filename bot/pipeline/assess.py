@@ -18,22 +18,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.assess import Assessor
-from bot.domain import Assessment, Document, PollReport
+from bot.domain import Assessment, PollReport, VerdictKind
 from bot.observe import Metrics
+from bot.pipeline.memory import KnowledgeMemory, learn
+from bot.publish.recipients import alert_recipients
 from bot.store import Database
 from bot.store.assessments import (
     StoredArticle,
     article_id_from_key,
     pending_articles,
     save_verdict,
-    verdict_history,
 )
 from bot.store.developments import add_source, record_development
+from bot.store.snapshots import Watermark
+from bot.store.subscriptions import active_subscribers
 
 log = logging.getLogger(__name__)
 
 # Polls every due feed; `now` lets a replay run on the stream's own clock.
-ASSESSMENT_FAILED = "assessment failed"
 PollFunction = Callable[[datetime | None], Awaitable[PollReport]]
 
 
@@ -44,20 +46,9 @@ class AssessedArticle:
     development_id: int | None
 
 
-async def rebuild_knowledge(db: Database, assessor: Assessor) -> int:
-    """Teach the assessor every stored verdict, in order, as it was learned live."""
-    count = 0
-    async for document, verdict in verdict_history(db):
-        _learn(assessor, document, verdict)
-        count += 1
-    return count
-
-
-def _learn(assessor: Assessor, document: Document, verdict: Assessment) -> None:
-    """Learn from a verdict, unless the core failed on this document (it would fail again)."""
-    if verdict.reasons and verdict.reasons[0].startswith(ASSESSMENT_FAILED):
-        return
-    assessor.learn(document, verdict)
+async def rebuild_knowledge(db: Database, assessor: Assessor, fingerprint: str = "") -> int:
+    """Bring `assessor` up to every stored verdict (from a snapshot when one fits)."""
+    return await KnowledgeMemory(db, assessor, fingerprint).rebuild()
 
 
 class Pipeline:
@@ -71,6 +62,7 @@ class Pipeline:
         *,
         channel: str | None,
         metrics: Metrics,
+        fingerprint: str = "",
     ) -> None:
         self.db = db
         self.assessor = assessor
@@ -79,9 +71,10 @@ class Pipeline:
         self.metrics = metrics
         self.last_poll_at: datetime | None = None
         self._lock = asyncio.Lock()
+        self.memory = KnowledgeMemory(db, assessor, fingerprint)
 
     async def rebuild_knowledge(self) -> int:
-        return await rebuild_knowledge(self.db, self.assessor)
+        return await self.memory.rebuild()
 
     async def run_cycle(
         self, now: datetime | None = None
@@ -91,11 +84,13 @@ class Pipeline:
             self.last_poll_at = datetime.now(UTC)
             self.metrics.record_poll(report)
             assessed = await self._assess_all_pending()
+            await self.memory.save_if_due(datetime.now(UTC))
             return report, assessed
 
-    async def assess_pending(self) -> list[AssessedArticle]:
+    async def save_knowledge(self) -> None:
+        """Snapshot what was learned since the last snapshot (at shutdown)."""
         async with self._lock:
-            return await self._assess_all_pending()
+            await self.memory.save_if_due(datetime.now(UTC), force=True)
 
     async def _assess_all_pending(self) -> list[AssessedArticle]:
         done: list[AssessedArticle] = []
@@ -106,9 +101,11 @@ class Pipeline:
 
     async def _assess_one(self, article: StoredArticle) -> AssessedArticle:
         verdict = await self._verdict(article)
-        development_id = await self._record(article, verdict)
-        await save_verdict(self.db, article.id, verdict)
-        _learn(self.assessor, article.document, verdict)
+        now = datetime.now(UTC)
+        development_id = await self._record(article, verdict, now)
+        await save_verdict(self.db, article.id, verdict, now=now)
+        learn(self.assessor, article.document, verdict)
+        self.memory.learned(Watermark(now, article.id))
         self.metrics.record_verdict(verdict, backlog=article.backlog)
         log.info(
             "assessed article",
@@ -132,10 +129,14 @@ class Pipeline:
             return await asyncio.to_thread(self.assessor.assess, article.document)
         except Exception as exc:
             log.exception("assessment failed", extra={"article_id": article.id})
-            return Assessment.silent(f"{ASSESSMENT_FAILED}: {type(exc).__name__}: {str(exc)[:200]}")
+            reason = f"assessment failed: {type(exc).__name__}: {str(exc)[:200]}"
+            return Assessment.silent(reason, kind=VerdictKind.FAILED)
 
-    async def _record(self, article: StoredArticle, verdict: Assessment) -> int | None:
+    async def _record(
+        self, article: StoredArticle, verdict: Assessment, now: datetime
+    ) -> int | None:
         if verdict.is_alert:
+            subscribers = [] if article.backlog else await active_subscribers(self.db)
             return await record_development(
                 self.db,
                 article_id=article.id,
@@ -144,7 +145,8 @@ class Pipeline:
                 url=article.url,
                 published_at=article.published_at,
                 backlog=article.backlog,
-                channel=self.channel,
+                recipients=alert_recipients(verdict, self.channel, subscribers),
+                now=now,
             )
         original = article_id_from_key(verdict.duplicate_of or verdict.repeats)
         if verdict.relevant and original is not None:

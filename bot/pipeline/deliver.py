@@ -235,7 +235,7 @@ class Delivery:
         return [now if i in taken else None for i in item_ids]
 
     async def _record(self, accepted: list[Accepted]) -> list[None]:
-        await outbox.record_accepted(self._db, accepted)
+        await outbox.record_accepted(self._db, accepted, now=self._clock())
         return [None] * len(accepted)
 
     async def _send_failed(self, item: OutboxItem, result: PublishResult, text: str) -> None:
@@ -267,7 +267,7 @@ class Delivery:
         log.info("chat %s migrated to %s; moving its subscription", item.chat_id, new_chat_id)
         if item.chat_id.lstrip("-").isdigit() and new_chat_id.lstrip("-").isdigit():
             await move_subscription(self._db, int(item.chat_id), int(new_chat_id))
-        await outbox.move_chat(self._db, item.chat_id, new_chat_id)
+        await outbox.move_chat(self._db, item.chat_id, new_chat_id, now=self._clock())
         self._requeued = True
 
     def _retry_at(self, item: OutboxItem, result: PublishResult) -> datetime:

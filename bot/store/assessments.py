@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, tuple_, update
 
 from bot.domain import Assessment, Document
 from bot.store.db import Database
-from bot.store.models import ArticleRow, utcnow
+from bot.store.models import ArticleRow, UTCDateTime
+from bot.store.snapshots import Watermark
 
 ARTICLE_KEY_PREFIX = "article:"
 
@@ -64,13 +65,15 @@ async def pending_articles(db: Database, limit: int = 200) -> list[StoredArticle
         return [_to_stored(row) for row in rows]
 
 
-async def save_verdict(db: Database, article_id: int, verdict: Assessment) -> None:
+async def save_verdict(
+    db: Database, article_id: int, verdict: Assessment, *, now: datetime
+) -> None:
     async with db.session() as session:
         await session.execute(
             update(ArticleRow)
             .where(ArticleRow.id == article_id)
             .values(
-                assessed_at=utcnow(),
+                assessed_at=now,
                 verdict=verdict.to_dict(),
                 relevant=verdict.relevant,
                 duplicate_of_id=article_id_from_key(verdict.duplicate_of),
@@ -79,23 +82,26 @@ async def save_verdict(db: Database, article_id: int, verdict: Assessment) -> No
 
 
 async def verdict_history(
-    db: Database, batch: int = 1000
-) -> AsyncIterator[tuple[Document, Assessment]]:
-    """Every assessed article with its verdict, in the order they were assessed in."""
-    last_id = 0
+    db: Database, after: Watermark | None = None, batch: int = 1000
+) -> AsyncIterator[tuple[Document, Assessment, Watermark]]:
+    """Every verdict after `after`, in the order they were given (assessed_at, then id)."""
     while True:
         async with db.session() as session:
-            rows = list(
-                await session.scalars(
-                    select(ArticleRow)
-                    .where(ArticleRow.assessed_at.is_not(None), ArticleRow.id > last_id)
-                    .order_by(ArticleRow.id)
-                    .limit(batch)
+            query = select(ArticleRow).where(ArticleRow.assessed_at.is_not(None))
+            if after is not None:
+                query = query.where(
+                    tuple_(ArticleRow.assessed_at, ArticleRow.id)
+                    > tuple_(literal(after.assessed_at, UTCDateTime()), literal(after.article_id))
                 )
-            )
+            order = (ArticleRow.assessed_at, ArticleRow.id)
+            rows = list(await session.scalars(query.order_by(*order).limit(batch)))
         for row in rows:
+            assert row.assessed_at is not None
             if row.verdict is not None:
-                yield _to_stored(row).document, Assessment.from_dict(row.verdict)
+                mark = Watermark(row.assessed_at, row.id)
+                yield _to_stored(row).document, Assessment.from_dict(row.verdict), mark
         if len(rows) < batch:
             return
-        last_id = rows[-1].id
+        last = rows[-1]
+        assert last.assessed_at is not None
+        after = Watermark(last.assessed_at, last.id)

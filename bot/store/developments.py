@@ -13,6 +13,7 @@ sent below that revision to show "Also: outlet".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,14 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Alert, Assessment, Source
 from bot.store.db import Database
-from bot.store.models import (
-    DevelopmentRow,
-    DevelopmentSourceRow,
-    OutboxRow,
-    SubscriptionRow,
-    utcnow,
-)
-from bot.store.subscriptions import matches
+from bot.store.models import DevelopmentRow, DevelopmentSourceRow, OutboxRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +45,14 @@ async def record_development(
     url: str,
     published_at: datetime | None,
     backlog: bool,
-    channel: str | None,
+    recipients: Sequence[str],
+    now: datetime,
 ) -> int:
-    """Store the development of an alerting article and enqueue its messages; idempotent."""
+    """Store the development of an alerting article and enqueue its messages; idempotent.
+
+    `recipients` are the chats owed a message (see `bot.publish.recipients`); backlog
+    developments owe none.
+    """
     existing = await development_for_article(db, article_id)
     if existing is not None:
         return existing
@@ -68,7 +67,7 @@ async def record_development(
                 )
             )
             if not backlog:
-                await _enqueue(session, development_id, verdict, channel)
+                await _enqueue(session, development_id, recipients, now)
             return development_id
     except IntegrityError:
         # Another worker recorded the same article first: theirs is the development.
@@ -101,20 +100,9 @@ async def _insert_development(
 
 
 async def _enqueue(
-    session: AsyncSession, development_id: int, verdict: Assessment, channel: str | None
+    session: AsyncSession, development_id: int, recipients: Sequence[str], now: datetime
 ) -> None:
-    """One outbox row for the channel and one per matching active subscriber."""
-    text = " ".join((verdict.headline, verdict.summary, *verdict.new_facts))
-    subscribers = await session.execute(
-        select(SubscriptionRow.chat_id, SubscriptionRow.keywords).where(
-            SubscriptionRow.active.is_(True)
-        )
-    )
-    chats = [channel] if channel else []
-    for chat_id, keywords in subscribers:
-        if matches(tuple(keywords.split()), text):
-            chats.append(str(chat_id))
-    now = utcnow()
+    """One pending outbox row per recipient chat."""
     rows: list[dict[str, Any]] = [
         {
             "development_id": development_id,
@@ -125,7 +113,7 @@ async def _enqueue(
             "sent_revision": 0,
             "created_at": now,
         }
-        for chat in dict.fromkeys(chats)
+        for chat in dict.fromkeys(recipients)
     ]
     if rows:
         await session.execute(insert(OutboxRow), rows)

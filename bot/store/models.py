@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -192,3 +193,22 @@ class StateRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class KnowledgeSnapshotRow(Base):
+    """The knowledge base as it stood after a given verdict, so a start need not re-learn it all.
+
+    `fingerprint` names the core and story it was made by: a snapshot from other code or
+    another corpus is never loaded. `learned_until_*` is the last verdict it contains, in the
+    order verdicts are replayed (assessed_at, then id).
+    """
+
+    __tablename__ = "knowledge_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    learned_until_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    learned_until_id: Mapped[int] = mapped_column(Integer)
+    articles: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from bot.store.db import Database
-from bot.store.models import DevelopmentRow, OutboxRow, utcnow
+from bot.store.models import DevelopmentRow, OutboxRow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -127,9 +127,8 @@ _RECORD_EDITED = (
 )
 
 
-async def record_accepted(db: Database, accepted: Sequence[Accepted]) -> None:
+async def record_accepted(db: Database, accepted: Sequence[Accepted], *, now: datetime) -> None:
     """Record what Telegram accepted, many rows in ONE commit; sent rows are never sent again."""
-    now = utcnow()
     sends = [
         {"row_id": a.item_id, "msg_id": a.message_id, "rev": a.revision, "now": now}
         for a in accepted
@@ -186,7 +185,7 @@ async def fail_chat(db: Database, chat_id: str, error: str) -> int:
         return int(getattr(result, "rowcount", 0))
 
 
-async def move_chat(db: Database, old_chat_id: str, new_chat_id: str) -> None:
+async def move_chat(db: Database, old_chat_id: str, new_chat_id: str, *, now: datetime) -> None:
     """Readdress unsent messages of a migrated group to its new id (dropping doubles)."""
     async with db.session() as session:
         taken = set(
@@ -203,7 +202,7 @@ async def move_chat(db: Database, old_chat_id: str, new_chat_id: str) -> None:
             if row.development_id in taken:
                 row.status, row.last_error = FAILED, f"migrated to {new_chat_id}"
             else:
-                row.chat_id, row.status, row.next_attempt_at = new_chat_id, PENDING, utcnow()
+                row.chat_id, row.status, row.next_attempt_at = new_chat_id, PENDING, now
 
 
 async def status_counts(db: Database) -> dict[str, int]:

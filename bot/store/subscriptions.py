@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select, update
 
+from bot.domain import Subscriber
 from bot.store.db import Database
 from bot.store.models import SubscriptionRow, utcnow
 
@@ -33,14 +34,6 @@ def normalise_keywords(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         for token in _WORD.findall(word.lower()):
             seen.setdefault(token[:64], None)
     return tuple(seen)[:MAX_KEYWORDS]
-
-
-def matches(keywords: tuple[str, ...], text: str) -> bool:
-    """Whether any keyword occurs as a word of `text` (no keywords: everything matches)."""
-    if not keywords:
-        return True
-    words = set(_WORD.findall(text.lower()))
-    return any(k in words for k in keywords)
 
 
 def _by_chat(chat_id: int) -> Select[SubscriptionRow]:
@@ -102,3 +95,14 @@ async def move_subscription(db: Database, old_chat_id: int, new_chat_id: int) ->
             old.active = False
             old.deactivated_reason = f"migrated to {new_chat_id}"
         old.updated_at = utcnow()
+
+
+async def active_subscribers(db: Database) -> list[Subscriber]:
+    """Every active subscription, oldest first: who may be owed an alert."""
+    async with db.session() as session:
+        rows = await session.execute(
+            select(SubscriptionRow.chat_id, SubscriptionRow.keywords)
+            .where(SubscriptionRow.active.is_(True))
+            .order_by(SubscriptionRow.id)
+        )
+        return [Subscriber(str(chat), tuple(words.split())) for chat, words in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -59,3 +59,58 @@ async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
 
     restarted = build_assessor(load_settings())
     assert await rebuild_knowledge(database, restarted) == 2
+
+
+async def _alerts(database: Database, pipeline: Pipeline, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        await add_article(
+            database,
+            title=f"China's envoy Li Hui to visit capital number {i} on June {i % 28 + 1}",
+            text=f"China's special representative Li Hui will visit city {i} on June "
+            f"{i % 28 + 1} and meet its foreign minister, China's foreign ministry said.",
+        )
+    await pipeline.run_cycle()
+
+
+async def test_a_restart_loads_the_snapshot_and_replays_only_what_came_after(
+    database: Database,
+) -> None:
+    pipeline = Pipeline(
+        database,
+        build_assessor(load_settings()),
+        _nothing_new,
+        channel=None,
+        metrics=Metrics(),
+        fingerprint="story-a",
+    )
+    await _alerts(database, pipeline, 3)
+    await pipeline.save_knowledge()
+    await _alerts(database, pipeline, 2, start=3)
+
+    restarted = build_assessor(load_settings())
+    assert await rebuild_knowledge(database, restarted, "story-a") == 2
+    fully = build_assessor(load_settings())
+    assert await rebuild_knowledge(database, fully, "another-story") == 5
+
+    probe = Document(
+        key="probe",
+        title="Li Hui to visit city 4 on June 5",
+        text=(
+            "China's special representative Li Hui will visit city 4 on June 5 and meet its "
+            "foreign minister, China's foreign ministry said."
+        ),
+    )
+    assert restarted.size == fully.size == pipeline.assessor.size
+    assert restarted.assess(probe) == fully.assess(probe)
+
+
+async def test_no_snapshot_is_written_before_anything_was_learned(database: Database) -> None:
+    pipeline = Pipeline(
+        database,
+        build_assessor(load_settings()),
+        _nothing_new,
+        channel=None,
+        metrics=Metrics(),
+        fingerprint="story-a",
+    )
+    assert await pipeline.memory.save_if_due(datetime.now(UTC), force=True) is False

@@ -45,7 +45,7 @@ async def test_an_expired_lease_makes_unrecorded_rows_claimable_again(database: 
     ids = await owed(database, 3)
     now = datetime.now(UTC)
     assert await claim_many(database, ids, now, LEASE) == set(ids)
-    await record_accepted(database, [Accepted(ids[0], revision=1, message_id=99)])
+    await record_accepted(database, [Accepted(ids[0], revision=1, message_id=99)], now=now)
     later = now + LEASE + timedelta(seconds=1)
     assert await claim_many(database, ids, later, LEASE) == set(ids[1:])  # the sent row stays sent
     assert await status_counts(database) == {"sent": 1, "sending": 2}
@@ -55,7 +55,9 @@ async def test_recording_many_results_in_one_commit(database: Database) -> None:
     ids = await owed(database, 5)
     await claim_many(database, ids, datetime.now(UTC), LEASE)
     await record_accepted(
-        database, [Accepted(item_id, revision=1, message_id=i) for i, item_id in enumerate(ids)]
+        database,
+        [Accepted(item_id, revision=1, message_id=i) for i, item_id in enumerate(ids)],
+        now=datetime.now(UTC),
     )
     assert await status_counts(database) == {"sent": 5}
     assert await due_work(database, datetime.now(UTC) + LEASE * 2, 100) == []

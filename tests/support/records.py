@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import insert
 
 from bot.domain import Assessment
+from bot.publish.recipients import alert_recipients
 from bot.store import Database
 from bot.store.developments import record_development
 from bot.store.models import ArticleRow
+from bot.store.subscriptions import active_subscribers
 
 
 async def add_article(
@@ -72,14 +74,17 @@ async def alert(
 ) -> tuple[int, int]:
     """An alerting article and its development; returns (article_id, development_id)."""
     article_id = await add_article(db, title=headline, text=text or summary, outlet=outlet)
+    found = verdict(headline, summary)
+    subscribers = [] if backlog else await active_subscribers(db)
     development_id = await record_development(
         db,
         article_id=article_id,
-        verdict=verdict(headline, summary),
+        verdict=found,
         outlet=outlet,
         url=f"https://{outlet.lower()}.example/{article_id}",
         published_at=datetime.now(UTC),
         backlog=backlog,
-        channel=channel,
+        recipients=alert_recipients(found, channel, subscribers),
+        now=datetime.now(UTC),
     )
     return article_id, development_id
