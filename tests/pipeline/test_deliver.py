@@ -168,7 +168,8 @@ class TestFloodLimits:
             async with make_bot(server.base_url, TOKEN) as bot:
                 await subscribers(database, server, range(100, 130))
                 await alert(database, "Burst", "Thirty messages.", channel=None)
-                sent = await delivery(database, bot, global_per_second=19).run_once()
+                # 80 % of the cap: request latency jitters by tens of ms on a loaded machine.
+                sent = await delivery(database, bot, global_per_second=16).run_once()
         assert sent == 30
         assert server.count("sendMessage", 429) == 0
 
