@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.config.settings import Settings, load_settings
+from bot.config.settings import Settings, load_settings, mask_url_password
 from bot.errors import ConfigError, StorageError, TalkwatchError
 
 EXIT_CONFIG = 2
@@ -63,8 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Commands that read or keep state say where, so two folders never quietly use two databases.
+_STATEFUL = frozenset({"poll-once", "feeds", "db"})
+
+
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import subcommands as commands
+
+    if args.command in _STATEFUL:
+        print(f"talkwatch: database {mask_url_password(settings.database_url)}", file=sys.stderr)
 
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings),

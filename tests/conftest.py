@@ -57,6 +57,19 @@ def _process_environment() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands that fall back to the default database keep it in this run's temp folder.
+
+    Never in the user's ~/.local/share, and one folder per xdist worker, so two
+    workers never share a default SQLite file (subprocesses inherit the variable).
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     reason = _pg_unavailable_reason()

@@ -12,8 +12,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +61,7 @@ def test_dockerfile_runs_talkwatch_unprivileged_with_a_healthcheck() -> None:
     assert "/healthz" in text
     assert "STOPSIGNAL SIGTERM" in text
     assert "DATABASE_URL=sqlite:////data/talkwatch.db" in text
+    assert "HEALTH_HOST=0.0.0.0" in text
     lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     patterns = [p.strip() for p in lines if p.strip() and not p.startswith("#")]
     assert patterns[0] == "*", "the context is an allow-list"
@@ -154,3 +159,89 @@ def test_compose_subset_parser_rejects_what_it_cannot_read() -> None:
         parse_compose("a: 1\n  b: 2\n")
     with pytest.raises(ValueError, match="key"):
         parse_compose("a: 1\na: 2\n")
+
+
+def test_the_dockerfile_needs_no_buildkit() -> None:
+    """Plain builders (docker without BuildKit, older podman) reject `RUN --mount`."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert not re.search(r"^RUN\s+--mount", text, re.M)
+    assert not re.search(r"^#\s*syntax=", text, re.M)
+
+
+def _healthcheck() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    match = re.search(r"^HEALTHCHECK .*?\\\n\s*CMD (\[.*\])$", text, re.M)
+    assert match, "HEALTHCHECK ... CMD [exec form]"
+    command = json.loads(match.group(1))
+    assert command[0] == "python"
+    return [sys.executable, *command[1:]]
+
+
+class _Health(BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def health_server(request: pytest.FixtureRequest) -> Iterator[int]:
+    handler = type("Handler", (_Health,), {"status": request.param})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound but not listening: connections are refused, and no other test can take it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
+def _probe(port: int | str) -> int:
+    env = {**os.environ, "HEALTH_PORT": str(port)}
+    return subprocess.run(_healthcheck(), env=env, timeout=30, check=False).returncode
+
+
+@pytest.mark.parametrize(
+    ("health_server", "healthy"), [(200, True), (503, False)], indirect=["health_server"]
+)
+def test_the_healthcheck_follows_healthz(health_server: int, healthy: bool) -> None:
+    assert (_probe(health_server) == 0) is healthy
+
+
+def test_the_healthcheck_fails_when_nothing_answers(closed_port: int) -> None:
+    assert _probe(closed_port) != 0
+
+
+def test_the_healthcheck_passes_when_the_endpoint_is_turned_off() -> None:
+    assert _probe(0) == 0
+
+
+def test_compose_refuses_a_missing_password_and_the_example_has_none() -> None:
+    compose = parse_compose((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${POSTGRES_PASSWORD:?")
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert re.search(r"^POSTGRES_PASSWORD=$", example, re.M), "no example value to keep"
+
+
+def test_compose_publishes_the_fixed_inside_port_whatever_health_port_says() -> None:
+    talkwatch = parse_compose((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))[
+        "services"
+    ]["talkwatch"]
+    assert talkwatch["environment"]["HEALTH_PORT"] == "8080"
+    assert talkwatch["environment"]["HEALTH_HOST"] == "0.0.0.0"
+    [mapping] = talkwatch["ports"]
+    assert mapping.startswith("127.0.0.1:") and mapping.endswith(":8080")
+    assert "HEALTH_PORT}" not in mapping
+    assert "EXPOSE 8080" in (ROOT / "Dockerfile").read_text(encoding="utf-8")

@@ -37,3 +37,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = _fresh_machine_commands()[1]
     ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci_script.splitlines()
+
+
+def test_fresh_venvs_get_a_current_pip() -> None:
+    """Python 3.11's bundled pip (23.2) does not normalise extras (PEP 685), so justext's
+    `lxml[html_clean]` warns on every install against lxml 6's `html-clean`."""
+    for command in _fresh_machine_commands():
+        assert command.startswith("python3 -m venv --upgrade-deps .venv && "), command
+
+
+def test_the_suite_runs_in_parallel() -> None:
+    assert re.search(r"\.venv/bin/pytest -n \d+$", _fresh_machine_commands()[1])
+    assert '"pytest-xdist' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")

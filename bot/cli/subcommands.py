@@ -12,9 +12,7 @@ from pathlib import Path
 from bot.app import build_assessment, build_assessor, build_ingest, build_store
 from bot.cli.reports import format_feeds_table, format_poll_report
 from bot.cli.verdicts import format_verdict
-from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story import load_corpus, load_topic
 from bot.domain import Document
 from bot.errors import ConfigError, FetchError
 from bot.ingest.extract import extract_article
@@ -25,17 +23,19 @@ from bot.store.feeds import list_feeds
 
 
 def check_config(settings: Settings) -> int:
-    """Print every setting (secrets masked) and load the files they point at."""
-    width = max(len(name) for name, _ in settings.describe())
-    for name, value in settings.describe():
+    """Print every setting (secrets masked), then one line per problem; exit 2 on an error."""
+    from bot.cli.checks import EXIT_CONFIG, Severity, check_settings, summary
+
+    rows = settings.describe()
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
         print(f"{name:<{width}}  {value}")
-    feeds = load_feeds_file(settings.feeds_file)
-    corpus = load_corpus(settings.corpus_dir)
-    if not corpus:
-        raise ConfigError(f"CORPUS_DIR {settings.corpus_dir}: no .txt articles found")
-    topic = load_topic(settings.topic_file if settings.topic_file.exists() else None)
-    mode = "dry-run (alerts printed to stdout)" if settings.dry_run else "Telegram"
-    print(f"\nok: {len(feeds)} feeds, {len(corpus)} corpus articles, topic {topic.name!r}, {mode}")
+    findings = asyncio.run(check_settings(settings))
+    for finding in findings:
+        print(finding.line(), file=sys.stderr)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return EXIT_CONFIG
+    print(f"\n{summary(settings)}")
     return 0
 
 

@@ -14,11 +14,17 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.config.defaults import default_corpus_dir, default_feeds_file, default_topic_file
+from bot.config.defaults import (
+    default_corpus_dir,
+    default_database_url,
+    default_feeds_file,
+    default_topic_file,
+)
 from bot.errors import ConfigError
 
-DEFAULT_DATABASE_URL = "sqlite:///data/talkwatch.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+# The placeholder .env.example once shipped; a database guarded by it is not guarded.
+EXAMPLE_PASSWORD = "change-me"  # noqa: S105 - a placeholder to refuse, not a secret
 
 
 class Settings(BaseSettings):
@@ -28,7 +34,9 @@ class Settings(BaseSettings):
         env_prefix="", case_sensitive=True, extra="ignore", populate_by_name=True, frozen=True
     )
 
-    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL", min_length=1)
+    database_url: str = Field(
+        default_factory=default_database_url, alias="DATABASE_URL", min_length=1
+    )
     feeds_file: Path = Field(default_factory=default_feeds_file, alias="FEEDS_FILE")
     corpus_dir: Path = Field(default_factory=default_corpus_dir, alias="CORPUS_DIR")
     topic_file: Path = Field(default_factory=default_topic_file, alias="TOPIC_FILE")
@@ -98,6 +106,11 @@ class Settings(BaseSettings):
         scheme = value.split(":", 1)[0].split("+", 1)[0]
         if scheme not in {"sqlite", "postgresql", "postgres"}:
             raise ValueError("expected a sqlite:/// or postgresql:// URL")
+        if url_password(value) == EXAMPLE_PASSWORD:
+            raise ValueError(
+                f"the password is {EXAMPLE_PASSWORD!r}, the example from .env.example;"
+                " choose a real one (POSTGRES_PASSWORD in .env for compose)"
+            )
         return value
 
     @property
@@ -130,12 +143,28 @@ def mask_secret(secret: str) -> str:
 
 
 def mask_url_password(url: str) -> str:
+    """The URL with its password (if any) replaced by ****, fit for logs and errors."""
+    parts = _credentials(url)
+    if parts is None:
+        return url
+    scheme, user, _password, host = parts
+    return f"{scheme}://{user}:****@{host}"
+
+
+def url_password(url: str) -> str | None:
+    """The password part of `scheme://user:password@host/...`, if there is one."""
+    parts = _credentials(url)
+    return parts[2] if parts else None
+
+
+def _credentials(url: str) -> tuple[str, str, str, str] | None:
+    """(scheme, user, password, rest) of `scheme://user:password@rest`, else None."""
     scheme, sep, rest = url.partition("://")
     creds, at, host = rest.rpartition("@")
     if not sep or not at or ":" not in creds:
-        return url
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:****@{host}"
+        return None
+    user, password = creds.split(":", 1)
+    return scheme, user, password, host
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -152,6 +181,15 @@ def _explain(exc: ValidationError) -> str:
     for error in exc.errors():
         loc = str(error["loc"][0]) if error["loc"] else "settings"
         variable = aliases.get(loc, loc)
-        shown = "" if variable == "TELEGRAM_BOT_TOKEN" else f" (got {error.get('input')!r})"
+        shown = _shown_input(variable, error.get("input"))
         lines.append(f"invalid setting {variable}: {error['msg']}{shown}")
     return "; ".join(lines)
+
+
+def _shown_input(variable: str, value: Any) -> str:
+    """The rejected value for the error line; never a secret, never a URL's password."""
+    if variable == "TELEGRAM_BOT_TOKEN":
+        return ""
+    if variable == "DATABASE_URL" and isinstance(value, str):
+        return f" (got {mask_url_password(value)!r})"
+    return f" (got {value!r})"

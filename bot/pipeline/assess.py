@@ -35,7 +35,6 @@ from bot.store.subscriptions import active_subscribers
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True, slots=True)
 class AssessedArticle:
     article: StoredArticle

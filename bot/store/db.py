@@ -8,6 +8,8 @@ the load.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +27,11 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.errors import StorageError
 from bot.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+# How long `check` waits for a connection before calling the database unreachable.
+CHECK_TIMEOUT_SECONDS = 10.0
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -50,6 +57,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = to_async_url(url)
         self.dialect = make_url(self.url).get_backend_name()
+        # What operators see: the URL as they wrote it, password masked.
+        self.display_url = make_url(url).render_as_string(hide_password=True)
         self.engine: AsyncEngine = create_async_engine(
             self.url, echo=echo, **self._engine_options()
         )
@@ -76,6 +85,18 @@ class Database:
                 await conn.run_sync(upgrade)
         except (SQLAlchemyError, OSError) as exc:
             raise StorageError(f"cannot migrate the database: {_short(exc)}") from exc
+        log.info("database ready", extra={"database": self.display_url})
+
+    async def check(self) -> str | None:
+        """Why the database cannot be reached, or None when a connection works."""
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except TimeoutError:
+            return f"no answer within {CHECK_TIMEOUT_SECONDS:.0f} s"
+        except (SQLAlchemyError, OSError) as exc:
+            return _short(exc)
+        return None
 
     async def ping(self) -> bool:
         try:
@@ -99,9 +120,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _make_parent_folder(url: str) -> None:
+    """Create the SQLite file's folder; a folder that cannot be made is a storage error."""
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise StorageError(f"cannot create the database folder {folder}: {reason}") from None
 
 
 def _short(exc: BaseException) -> str:

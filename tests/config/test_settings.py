@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from bot.config.defaults import data_dir
 from bot.config.settings import Settings, load_settings, mask_url_password
 from bot.errors import ConfigError
 from bot.store import to_async_url
-
-ROOT = Path(__file__).resolve().parent.parent
-SECRET_TOKEN = "123456789:AAHsecretSECRETsecretSECRETsecret42"
 
 
 @pytest.fixture
@@ -26,9 +20,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_defaults_need_nothing_configured(clean_env: pytest.MonkeyPatch) -> None:
+def test_defaults_need_nothing_configured(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env.setenv("XDG_DATA_HOME", str(tmp_path))
     settings = load_settings()
-    assert settings.database_url == "sqlite:///data/talkwatch.db"
+    assert settings.database_url == f"sqlite:///{tmp_path}/talkwatch/talkwatch.db"
     assert settings.poll_interval_seconds == 300
     assert settings.tick_seconds == 10
     assert settings.feeds_file.name == "feeds.toml" and settings.feeds_file.exists()
@@ -94,51 +89,6 @@ def test_passwords_in_urls_are_masked() -> None:
     )
 
 
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {f.alias for f in Settings.model_fields.values()}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**base, **env},
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def test_check_config_prints_every_setting_with_the_token_masked(tmp_path: Path) -> None:
-    result = _cli(
-        "check-config",
-        env={"TELEGRAM_BOT_TOKEN": SECRET_TOKEN, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
-    )
-    assert result.returncode == 0, result.stderr
-    for alias in (f.alias for f in Settings.model_fields.values()):
-        assert alias is not None and re.search(rf"^{alias}\s", result.stdout, re.M), alias
-    assert SECRET_TOKEN not in result.stdout + result.stderr
-    assert "masked" in result.stdout
-
-
-def test_invalid_setting_stops_with_one_clear_line() -> None:
-    result = _cli("check-config", env={"POLL_INTERVAL_SECONDS": "-5"})
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "POLL_INTERVAL_SECONDS" in lines[0]
-    assert "Traceback" not in result.stderr
-
-
-def test_a_missing_feeds_file_is_a_clear_error(tmp_path: Path) -> None:
-    result = _cli("check-config", env={"FEEDS_FILE": str(tmp_path / "nope.toml")})
-    assert result.returncode == 2
-    assert "nope.toml" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 @pytest.mark.parametrize(
     ("tick", "interval", "ticker"),
     [("10", "300", 10), ("10", "1", 1), ("60", "60", 60)],
@@ -150,3 +100,48 @@ def test_the_ticker_never_waits_longer_than_the_default_interval(
     clean_env.setenv("TICK_SECONDS", tick)
     clean_env.setenv("POLL_INTERVAL_SECONDS", interval)
     assert load_settings().ticker_seconds == ticker
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"XDG_DATA_HOME": "/srv/xdg"}, Path("/srv/xdg/talkwatch")),
+        ({"XDG_DATA_HOME": "relative/xdg"}, Path.home() / ".local/share/talkwatch"),
+        ({"XDG_DATA_HOME": ""}, Path.home() / ".local/share/talkwatch"),
+        ({}, Path.home() / ".local/share/talkwatch"),
+    ],
+    ids=["xdg-set", "xdg-relative-is-ignored", "xdg-empty", "xdg-unset"],
+)
+def test_the_data_folder_does_not_depend_on_the_current_directory(
+    environ: dict[str, str], expected: Path
+) -> None:
+    assert data_dir(environ) == expected
+
+
+def test_the_default_database_is_the_same_from_any_folder(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    clean_env.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    urls = set()
+    for folder in (tmp_path / "a", tmp_path / "b"):
+        folder.mkdir()
+        clean_env.chdir(folder)
+        urls.add(load_settings().database_url)
+    assert urls == {f"sqlite:///{tmp_path}/xdg/talkwatch/talkwatch.db"}
+
+
+def test_the_example_password_is_refused_and_not_echoed(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("DATABASE_URL", "postgresql://talkwatch:change-me@postgres:5432/talkwatch")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "DATABASE_URL" in message and ".env.example" in message
+    assert "change-me@" not in message, "the rejected URL is shown with its password masked"
+
+
+def test_a_rejected_database_url_never_shows_its_password(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("DATABASE_URL", "mysql://tw:hunter2@db/tw")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "hunter2" not in str(caught.value)
+    assert "mysql://tw:****@db/tw" in str(caught.value)
