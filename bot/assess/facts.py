@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.assess.gazetteer import (
     COMMON_CAPS,
@@ -50,22 +51,54 @@ _COMMENTATOR = re.compile(
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|its|his|her|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 _ENTITY = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|la|al|bin|van|von|der)\s+)?[A-Z][\w'’.-]*)*")
 
-# How much one new fact of each kind says "this is a development".
-# A named official is the surest sign of a meeting or statement; a lone capitalised
-# word ('Gulf', 'Crimea') is the weakest, as background pieces are full of them.
-WEIGHTS = {
-    "date": 2.0,
+
+class FactKind(StrEnum):
+    """What a fact is; values equal the old strings so `kind == "person"` still holds."""
+
+    DATE = "date"
+    MONTH = "month"
+    YEAR = "year"
+    NUMBER = "number"
+    PERSON = "person"
+    PLACE = "place"
+    ENTITY = "entity"
+    WORD = "word"
+    QUOTE = "quote"
+    REMARK = "remark"
+    STATEMENT = "statement"
+
+
+@dataclass(frozen=True, slots=True)
+class KindRule:
+    """How a kind counts: its novelty `weight`, whether it is evidence in a comment piece,
+    and whether it is known word by word (a name) rather than as a whole key."""
+
+    weight: float
+    comment_evidence: bool
+    by_word: bool = False
+
+
+# The one table of fact kinds. Weight: how much one new fact of the kind says "this is
+# a development". A named official is the surest sign of a meeting or statement; a lone
+# capitalised word ('Gulf', 'Crimea') is the weakest, as background pieces are full of
+# them. Comment evidence: what can make a comment piece (opinion, analysis) news: a new
+# date, a new named official, a new number or a party's own words; places and names it
+# mentions are its argument, not news.
+KIND_RULES: dict[FactKind, KindRule] = {
+    FactKind.DATE: KindRule(2.0, comment_evidence=True),
     # A month or a year alone dates nothing new: timelines and background are full of them.
-    "month": 0.25,
-    "year": 0.25,
-    "number": 1.0,
-    "person": 2.0,
-    "place": 1.0,
-    "entity": 1.0,
-    "word": 0.6,
-    "quote": 0.75,
+    FactKind.MONTH: KindRule(0.25, comment_evidence=False),
+    FactKind.YEAR: KindRule(0.25, comment_evidence=False),
+    FactKind.NUMBER: KindRule(1.0, comment_evidence=True),
+    FactKind.PERSON: KindRule(2.0, comment_evidence=True, by_word=True),
+    FactKind.PLACE: KindRule(1.0, comment_evidence=False, by_word=True),
+    FactKind.ENTITY: KindRule(1.0, comment_evidence=False, by_word=True),
+    FactKind.WORD: KindRule(0.6, comment_evidence=False, by_word=True),
+    FactKind.QUOTE: KindRule(0.75, comment_evidence=True),
     # A quoted opinion of an analyst or commentator is comment, not a statement of a party.
-    "remark": 0.0,
+    FactKind.REMARK: KindRule(0.0, comment_evidence=False),
+    # A party's words reported without quotation marks ("X said that ...").
+    FactKind.STATEMENT: KindRule(0.75, comment_evidence=True),
 }
 
 
@@ -73,18 +106,23 @@ WEIGHTS = {
 class Fact:
     """One fact as found: `kind`, a spelling-independent `key`, and the text as written."""
 
-    kind: str
+    kind: FactKind
     key: str
     text: str
 
     @property
     def weight(self) -> float:
-        return WEIGHTS[self.kind]
+        return KIND_RULES[self.kind].weight
+
+    @property
+    def comment_evidence(self) -> bool:
+        """Whether this fact can make a comment piece news (see KIND_RULES)."""
+        return KIND_RULES[self.kind].comment_evidence
 
     @property
     def tokens(self) -> tuple[str, ...]:
         """Entity facts are known word by word: 'Kuleba' is known once 'Dmytro Kuleba' is."""
-        if self.kind in ("person", "place", "entity", "word"):
+        if KIND_RULES[self.kind].by_word:
             return tuple(self.key.split(":", 1)[1].split())
         return (self.key,)
 
@@ -127,18 +165,18 @@ def _dates(sentence: str) -> list[tuple[Fact, tuple[int, int]]]:
         result.append((_day_fact(int(m.group(2)), m.group(3), None, m.group()), m.span()))
     for m in _MONTH_ONLY.finditer(sentence):
         month = MONTHS[m.group(1).rstrip(".").lower()]
-        result.append((Fact("month", f"month:{month}", m.group(1)), m.span()))
+        result.append((Fact(FactKind.MONTH, f"month:{month}", m.group(1)), m.span()))
     for m in _YEAR.finditer(sentence):
-        result.append((Fact("year", f"year:{m.group(1)}", m.group(1)), m.span()))
+        result.append((Fact(FactKind.YEAR, f"year:{m.group(1)}", m.group(1)), m.span()))
     return [(f, span) for f, span in result if f.key != "skip"]
 
 
 def _day_fact(month: int, day: str, end: str | None, text: str) -> Fact:
     first = int(day)
     if not 1 <= first <= 31:
-        return Fact("date", "skip", text)
+        return Fact(FactKind.DATE, "skip", text)
     suffix = f"..{int(end)}" if end else ""
-    return Fact("date", f"date:{month}-{first}{suffix}", text.strip().rstrip("."))
+    return Fact(FactKind.DATE, f"date:{month}-{first}{suffix}", text.strip().rstrip("."))
 
 
 def _numbers(sentence: str, taken: list[tuple[int, int]]) -> list[Fact]:
@@ -150,7 +188,7 @@ def _numbers(sentence: str, taken: list[tuple[int, int]]) -> list[Fact]:
         unit = "%" if m.group(2) else stem(m.group(3) or "")
         if unit in WEEKDAYS or unit in MONTHS:
             unit = ""
-        result.append(Fact("number", f"number:{value} {unit}".strip(), m.group().strip()))
+        result.append(Fact(FactKind.NUMBER, f"number:{value} {unit}".strip(), m.group().strip()))
     return result
 
 
@@ -214,13 +252,13 @@ def _entity_fact(tokens: list[str], titled: bool) -> Fact:
     name = " ".join(tokens)
     key_tokens = " ".join(_name_parts(tokens))
     if canonical_place(name):
-        kind = "place"
+        kind = FactKind.PLACE
     elif titled:
-        kind = "person"
+        kind = FactKind.PERSON
     elif len(tokens) == 1:
-        kind = "word"
+        kind = FactKind.WORD
     else:
-        kind = "entity"
+        kind = FactKind.ENTITY
     return Fact(kind, f"{kind}:{key_tokens}", name)
 
 
@@ -236,7 +274,8 @@ def _name_parts(tokens: list[str]) -> list[str]:
 
 def _quotes(sentence: str, context: str) -> list[Fact]:
     """Quoted words; those attributed to commentators are remarks, which weigh nothing."""
-    kind = "remark" if _COMMENTATOR.search(sentence) or _COMMENTATOR.search(context) else "quote"
+    commented = _COMMENTATOR.search(sentence) or _COMMENTATOR.search(context)
+    kind = FactKind.REMARK if commented else FactKind.QUOTE
     result = []
     for m in _QUOTE.finditer(sentence):
         quote_terms = terms(m.group(1))
