@@ -54,9 +54,28 @@ class Document:
     published_at: datetime | None = None
 
 
+class VerdictKind(StrEnum):
+    """What the core concluded about a document, as one value a consumer can branch on."""
+
+    ALERT = "alert"  # relevant, original and new: publish it
+    COPY = "copy"  # a copy of an earlier document (`duplicate_of`)
+    KNOWN = "known"  # on the story, but nothing the knowledge base lacks
+    OFF_STORY = "off_story"  # not about the story (or no readable text at all)
+    FAILED = "failed"  # the core raised on it; the reason says why
+
+
+# Old stored verdicts carry no kind; a failed one is recognised by its reason.
+_FAILED_REASON = "assessment failed"
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The core's verdict on one document; JSON-serialisable through `to_dict`."""
+    """The core's verdict on one document; JSON-serialisable through `to_dict`.
+
+    `kind` is never None after construction: when a caller leaves it out it is
+    derived from the other fields, so older constructors and stored JSON keep
+    a consistent verdict.
+    """
 
     relevant: bool
     relevance: float
@@ -71,10 +90,28 @@ class Assessment:
     # The alerted document whose development this article only re-reports
     # (not a copy, but nothing new either): the publisher adds it as a source.
     repeats: str | None = None
+    kind: VerdictKind | None = None
+    # The document the `before` sentence was taken from (corpus file or alerted article).
+    before_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is None:
+            object.__setattr__(self, "kind", self._derived_kind())
+
+    def _derived_kind(self) -> VerdictKind:
+        if self.duplicate_of is not None:
+            return VerdictKind.COPY
+        if self.is_alert:
+            return VerdictKind.ALERT
+        if self.reasons and self.reasons[0].startswith(_FAILED_REASON):
+            return VerdictKind.FAILED
+        return VerdictKind.KNOWN if self.relevant else VerdictKind.OFF_STORY
 
     @classmethod
-    def silent(cls, *reasons: str, headline: str = "") -> Assessment:
-        """A verdict with nothing to say: an unreadable text, or the core failing on it."""
+    def silent(
+        cls, *reasons: str, kind: VerdictKind = VerdictKind.FAILED, headline: str = ""
+    ) -> Assessment:
+        """A verdict with nothing to say: the core failing on a text, or an unreadable one."""
         return cls(
             relevant=False,
             relevance=0.0,
@@ -83,6 +120,7 @@ class Assessment:
             novelty=0.0,
             headline=headline,
             reasons=reasons,
+            kind=kind,
         )
 
     @property
@@ -103,6 +141,8 @@ class Assessment:
             "before": self.before,
             "reasons": list(self.reasons),
             "repeats": self.repeats,
+            "kind": str(self.kind),
+            "before_key": self.before_key,
             "alert": self.is_alert,
         }
 
@@ -120,6 +160,8 @@ class Assessment:
             before=data.get("before"),
             reasons=tuple(data.get("reasons", ())),
             repeats=data.get("repeats"),
+            kind=VerdictKind(data["kind"]) if data.get("kind") else None,
+            before_key=data.get("before_key"),
         )
 
 

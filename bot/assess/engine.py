@@ -20,7 +20,7 @@ from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
 from bot.assess.summary import summarise
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from bot.assess.topic import Topic, complete_topic
-from bot.domain import Assessment, Document
+from bot.domain import Assessment, Document, VerdictKind
 
 
 class Assessor:
@@ -137,6 +137,8 @@ class Assessor:
             before=summary.before if novelty.novel else None,
             reasons=tuple(reasons) + _notes(analysis),
             repeats=novelty.repeats,
+            kind=VerdictKind.ALERT if novelty.novel else VerdictKind.KNOWN,
+            before_key=summary.before_key if novelty.novel else None,
         )
 
 
@@ -156,6 +158,7 @@ def _empty_verdict(analysis: Analysis) -> Assessment:
     return Assessment.silent(
         "not relevant: no readable sentences in the text",
         *_notes(analysis),
+        kind=VerdictKind.OFF_STORY,
         headline=analysis.headline[:140],
     )
 
@@ -171,6 +174,7 @@ def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: CopyMatch) -> 
         headline=analysis.headline[:140],
         summary=_lead(analysis),
         reasons=(reason, relevance.reason, *_notes(analysis)),
+        kind=VerdictKind.COPY,
     )
 
 
@@ -184,4 +188,5 @@ def _irrelevant_verdict(analysis: Analysis, relevance: Relevance) -> Assessment:
         headline=analysis.headline[:140],
         summary=_lead(analysis),
         reasons=(relevance.reason, *_notes(analysis)),
+        kind=VerdictKind.OFF_STORY,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis
+from bot.assess.knowledge import Match
 from bot.assess.novelty import Novelty, SentenceNovelty
 from bot.assess.thresholds import Thresholds
 
@@ -22,6 +23,7 @@ class Summary:
     headline: str
     text: str
     before: str | None
+    before_key: str | None = None
 
 
 def summarise(analysis: Analysis, novelty: Novelty, thresholds: Thresholds) -> Summary:
@@ -40,10 +42,15 @@ def summarise(analysis: Analysis, novelty: Novelty, thresholds: Thresholds) -> S
         return Summary(headline, _shorten(lead, thresholds.summary_max_chars), None)
     chosen.sort(key=lambda c: c.sentence.position)
     text = _shorten(" ".join(c.sentence.text for c in chosen), thresholds.summary_max_chars)
-    return Summary(headline, text, _before(chosen, thresholds))
+    before = _before(chosen, thresholds)
+    if before is None:
+        return Summary(headline, text, None)
+    return Summary(
+        headline, text, _shorten(before.text, thresholds.summary_max_chars), before.doc_key
+    )
 
 
-def _before(chosen: list[SentenceNovelty], thresholds: Thresholds) -> str | None:
+def _before(chosen: list[SentenceNovelty], thresholds: Thresholds) -> Match | None:
     """The known sentence closest to any summary sentence, if it is on the same point."""
     statements = (
         c.nearest
@@ -53,7 +60,7 @@ def _before(chosen: list[SentenceNovelty], thresholds: Thresholds) -> str | None
     best = max(statements, key=lambda m: m.similarity, default=None)
     if best is None or best.similarity < thresholds.before_min:
         return None
-    return _shorten(best.text, thresholds.summary_max_chars)
+    return best
 
 
 def _shorten(text: str, limit: int) -> str:
