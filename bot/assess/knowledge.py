@@ -16,7 +16,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.assess.facts import Fact
+from bot.assess.facts import KIND_RULES, Fact
 
 # Posting entries read per query term (newest first); bounds latency at any size.
 POSTING_SCAN = 400
@@ -50,10 +50,17 @@ class KnowledgeIndex:
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
+        self._names: set[str] = set()
 
     @property
     def sentence_count(self) -> int:
         return len(self._sentences)
+
+    @property
+    def known_names(self) -> set[str]:
+        """Name words (of people, places, organisations) the corpus and alerts mentioned:
+        the vocabulary spelling variants of a name are folded onto."""
+        return self._names
 
     @property
     def lowercase_words(self) -> set[str]:
@@ -93,6 +100,8 @@ class KnowledgeIndex:
         for fact in facts:
             for token in fact.tokens:
                 self._fact_doc.setdefault(token, ordinal)
+            if KIND_RULES[fact.kind].by_word:
+                self._names.update(fact.tokens)
 
     def knows(self, fact: Fact) -> bool:
         """Whether every part of the fact has been mentioned before (names word by word)."""

@@ -18,13 +18,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis, Sentence
-from bot.assess.facts import Fact
+from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex, Match
 from bot.assess.thresholds import Thresholds
 
-# What can make a comment piece news: a new date, a new named official, a new number
-# or a party's own words. Places and names it mentions are its argument, not news.
-COMMENT_EVIDENCE = frozenset({"date", "person", "number", "quote"})
+# Facts checked as words said: known when one known sentence holds all their terms.
+SPOKEN = frozenset({FactKind.QUOTE, FactKind.REMARK, FactKind.STATEMENT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +75,7 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
-    counted = [f for f in new_facts if not analysis.is_comment or f.kind in COMMENT_EVIDENCE]
+    counted = [f for f in new_facts if not analysis.is_comment or f.comment_evidence]
     score = round(sum(f.weight for f in counted), 3)
     needed = thresholds.novelty_min * (
         thresholds.comment_novelty_factor if analysis.is_comment else 1.0
@@ -88,8 +87,9 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
 
 
 def _is_known(fact: Fact, index: KnowledgeIndex) -> bool:
-    if fact.kind in ("quote", "remark"):
-        return index.contains_all(fact.key.split(":", 1)[1].split())
+    if fact.kind in SPOKEN:
+        # quote:<terms> or statement:<speaker>|<terms>: the words said are the last part.
+        return index.contains_all(fact.key.split(":", 1)[1].rsplit("|", 1)[-1].split())
     return index.knows(fact)
 
 

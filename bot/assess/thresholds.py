@@ -46,7 +46,7 @@ class Thresholds:
     # (new facts are the main signal); the dev replay gives the same result anywhere in
     # 0.6-0.8, so the value is not tuned to it.
     covered_similarity: float = 0.72
-    # Sum of new-fact weights (facts.WEIGHTS: a date or a titled official 2, a place,
+    # Sum of new-fact weights (facts.KIND_RULES: a date or a titled official 2, a place,
     # name or number 1, a quote 0.75, a lone capitalised word 0.6) needed for a
     # development. Dev rehashes score at most 0.75 (one stray word or quote); dev
     # developments 1.5 or more (two new official statements, a date, a new official).

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.assess.facts import extract_facts
+from bot.assess.facts import FactKind, extract_facts
 from bot.assess.gazetteer import COUNTRY_OF
 from bot.assess.text import clean_text, split_sentences, terms
 from bot.domain import Document
@@ -83,7 +83,7 @@ def derive_actors(texts: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ..
         people: set[str] = set()
         for sentence in split_sentences(text):
             for fact in extract_facts(sentence):
-                if fact.kind == "place":
+                if fact.kind is FactKind.PLACE:
                     country_counts[COUNTRY_OF.get(fact.text.lower(), fact.text.lower())] += 1
                 elif len(fact.tokens) >= 2:
                     people.add(" ".join(fact.tokens))
