@@ -10,6 +10,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 
+from bot.assess.clutter import drop_clutter
 from bot.assess.duplicates import fingerprint
 from bot.assess.facts import Fact, extract_facts
 from bot.assess.text import clean_text, lower_words, paragraphs, split_sentences, terms, words
@@ -67,7 +68,7 @@ def _is_comment(doc: Document) -> bool:
 
 def analyse(doc: Document, common_words: Container[str]) -> Analysis:
     """Clean, split and annotate a document; never raises on odd input."""
-    body = clean_text(doc.text or "")
+    body = drop_clutter(clean_text(doc.text or ""))
     title = clean_title(clean_text(doc.title or ""))
     all_words = words(body)
     lowercase = {w for w in all_words if w.islower()}
