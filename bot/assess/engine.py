@@ -19,7 +19,7 @@ from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
 from bot.assess.summary import summarise
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from bot.assess.topic import Topic, complete_topic
+from bot.assess.topic import Topic
 from bot.domain import Assessment, Document, VerdictKind
 
 
@@ -33,7 +33,7 @@ class Assessor:
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
     ) -> None:
         self.thresholds = thresholds
-        self.topic = complete_topic(topic, corpus)
+        self.topic = topic
         self._index = KnowledgeIndex()
         self._copies = CopyIndex()
         self._last: tuple[Document, Analysis] | None = None
@@ -45,7 +45,7 @@ class Assessor:
         for doc, analysis in zip(corpus, analyses, strict=True):
             self._observe(doc, analysis)
             self._add_knowledge(doc, analysis, baseline=True)
-        self._profile = StoryProfile(self.topic, [sorted(a.doc_terms) for a in analyses])
+        self._profile = StoryProfile(topic, analyses)
 
     @property
     def size(self) -> int:
@@ -95,17 +95,7 @@ class Assessor:
 
     def _relevance(self, analysis: Analysis) -> Relevance:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}
-        lead = analysis.title_words + [w for s in analysis.sentences[:2] for w in s.lowered]
-        opening = analysis.title_words + [w for s in analysis.sentences[:1] for w in s.lowered]
-        return judge_relevance(
-            self._profile,
-            [s.lowered for s in analysis.sentences],
-            lead,
-            opening,
-            analysis.doc_terms,
-            idf,
-            self.thresholds,
-        )
+        return judge_relevance(self._profile, analysis, idf, self.thresholds)
 
     def _copy_of(self, analysis: Analysis) -> CopyMatch | None:
         match = self._copies.best_match(analysis.prints)

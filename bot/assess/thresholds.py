@@ -35,6 +35,17 @@ class Thresholds:
     # names both sides, that lead is its subject (dev articles have 8+ sentences).
     short_article_sentences: int = 3
 
+    # Relevance by the story's subject (no sides in the topic file): the headline and
+    # this many first sentences are the lead, where news says what the article is about.
+    lead_sentences: int = 2
+    # Story vocabulary the lead must carry (story.Evidence: a subject word or phrase 1,
+    # a name 0.5). Grain replay, no topic file: on-story leads carry 5 or more (a
+    # copy 3), off-story leads sharing words (trade, war news, other UN appeals) at
+    # most 3. 4 sits in that gap.
+    lead_evidence_min: float = 4.0
+    # The lead signal saturates here (twice the gap's upper edge is needless).
+    lead_evidence_full: float = 6.0
+
     # Copies. Syndicated, trimmed or reordered dev copies share 76-91% of the smaller
     # text's sampled shingles; independent reports of the same event at most 6%.
     copy_containment_min: float = 0.4
