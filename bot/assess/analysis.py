@@ -9,11 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from datetime import date
 
 from bot.assess.clutter import drop_clutter
 from bot.assess.duplicates import fingerprint
 from bot.assess.facts import Fact, extract_facts
-from bot.assess.text import clean_text, lower_words, paragraphs, split_sentences, terms, words
+from bot.assess.mentions import NameVocabulary, latin_lookalikes, unglue
+from bot.assess.text import (
+    MAX_CHARS,
+    clean_text,
+    lower_words,
+    paragraphs,
+    split_sentences,
+    terms,
+    words,
+)
 from bot.domain import Document
 
 # Headline labels that announce comment rather than news. Generic newsroom
@@ -58,6 +68,7 @@ class Analysis:
     lowercase: set[str]
     prints: frozenset[int]
     truncated: bool
+    published: date | None = None
 
 
 def _is_comment(doc: Document) -> bool:
@@ -66,10 +77,18 @@ def _is_comment(doc: Document) -> bool:
     return bool(_COMMENT_LABEL.match(doc.title or "") or _COMMENT_KICKER.match(first_line))
 
 
-def analyse(doc: Document, common_words: Container[str]) -> Analysis:
-    """Clean, split and annotate a document; never raises on odd input."""
-    body = drop_clutter(clean_text(doc.text or ""))
-    title = clean_title(clean_text(doc.title or ""))
+def analyse(
+    doc: Document, common_words: Container[str], names: NameVocabulary | None = None
+) -> Analysis:
+    """Clean, split and annotate a document; never raises on odd input.
+
+    Page clutter goes before sentences are split, so it never becomes a fact, a
+    reason or a summary sentence; `names` (name keys the knowledge base holds)
+    lets a glued or misspelt known name be read as that name.
+    """
+    body = unglue(latin_lookalikes(drop_clutter(clean_text(doc.text or ""))), names)
+    title = clean_title(latin_lookalikes(clean_text(doc.title or "")))
+    published = doc.published_at.date() if doc.published_at else None
     all_words = words(body)
     lowercase = {w for w in all_words if w.islower()}
     known_lower = _Either(lowercase, common_words)
@@ -78,7 +97,7 @@ def analyse(doc: Document, common_words: Container[str]) -> Analysis:
     texts = split_sentences(body)
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
-        found = extract_facts(text, known_lower, context)
+        found = extract_facts(text, known_lower, context, published, names)
         facts = [f for f in found if _keep(f, text, mid_caps)]
         sentence_terms = terms(text)
         sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
@@ -92,7 +111,8 @@ def analyse(doc: Document, common_words: Container[str]) -> Analysis:
         doc_terms=doc_terms,
         lowercase=lowercase,
         prints=fingerprint(body_words),
-        truncated=len(doc.text or "") > len(body) + 1000,
+        truncated=len(doc.text or "") > MAX_CHARS,
+        published=published,
     )
 
 

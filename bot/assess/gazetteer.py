@@ -66,6 +66,46 @@ south
 """
 COMMON_CAPS = frozenset(_COMMON_CAPS_TEXT.split())
 
+# Words of a state's formal name ("People's Republic", "Russian Federation"): a name made
+# only of them refers to a state already named, not to a new entity.
+_STATE_FORMS_TEXT = """
+people people's republic democratic federation federal kingdom united state states socialist
+islamic popular union commonwealth emirates arab
+"""
+STATE_FORMS = frozenset(_STATE_FORMS_TEXT.split())
+
+# Count nouns that news uses interchangeably for one kind of thing (stemmed -> class):
+# "106 nations" and "106 countries" are one number.
+UNIT_CLASSES = {
+    "nation": "country",
+    "state": "country",
+    "people": "person",
+    "individual": "person",
+    "vessel": "ship",
+    "tanker": "ship",
+    "freighter": "ship",
+    "ton": "tonne",
+    "metric": "tonne",
+    "t": "tonne",
+    "per": "%",
+    "dollar": "$",
+    "usd": "$",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mile": "mile",
+}
+# Scale words after a number: '1.5 million', '$2bn'.
+MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
+
 # country -> aliases (demonym, capital, seat-of-government metonyms).
 _COUNTRIES: dict[str, tuple[str, ...]] = {
     "china": ("chinese", "beijing", "prc"),

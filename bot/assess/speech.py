@@ -1,0 +1,126 @@
+"""What parties said: quotations (however long, however split) and reported speech.
+
+A development is often only words: a denial, a refusal, a pledge. News prose
+carries them three ways: a quotation in marks (which may run over two
+sentences or 200 characters, or stand in a "Quote:" block), reported speech
+with no marks at all ("Mao said it would be difficult for China to take
+part", "according to the ministry, ..."), and a trailing attribution
+("..., the ministry said."). Each yields one `Utterance`; words of analysts
+and commentators are marked as comment, as they are not a party's statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.assess.text import terms
+
+# Long quotes are keyed by their opening words: two outlets quoting the same
+# statement at different lengths still share its start.
+QUOTE_KEY_TERMS = 12
+# Reported speech shorter than this many content terms is a verb of saying, not a claim.
+STATEMENT_MIN_TERMS = 5
+# A quotation longer than this is a document excerpt; its opening words key it anyway.
+MAX_QUOTE_CHARS = 1200
+
+_OPEN = '"“„«'
+_CLOSE = '"”»'
+_QUOTE = re.compile(rf"[\"“„«]([^\"“”„«»]{{4,{MAX_QUOTE_CHARS}}})(?:[\"”»]|$)")
+# Who speaks in a sentence when it is comment: analysts, scholars, think tanks.
+_COMMENTATOR = re.compile(
+    r"\b(?:analysts?|experts?|professor|researchers?|scholars?|fellow|commentators?|columnist|"
+    r"think[- ]tank|institute|university|academy|observers?|former)\b",
+    re.I,
+)
+_SAY = (
+    r"(?:said|says|told\s+(?:\w+\s+){0,3}?|added|stressed|noted|warned|insisted|denied|"
+    r"announced|confirmed|stated|declared|pledged|urged|argued|accused\s+\S+(?:\s+\S+)?\s+of|"
+    r"promised|signalled|signaled|maintained|reiterated|repeated|acknowledged|admitted|"
+    r"claimed|rejected|dismissed|vowed|assured\s+\S+(?:\s+\S+)?)"
+)
+_LEADING = re.compile(
+    rf"^(?P<speaker>(?:[\w'’.-]+\s+){{0,8}}?[\w'’.-]+)\s+{_SAY}(?:\s+on\s+\w+)?,?\s+(?:that\s+)?"
+    r"(?P<content>.+)$"
+)
+_TRAILING = re.compile(rf"^(?P<content>.+?),\s+(?P<speaker>[^,]{{2,80}}?)\s+{_SAY}\b.{{0,60}}$")
+_ACCORDING = re.compile(
+    r"^(?:according to (?P<speaker>[^,]{2,80}),\s*(?P<content>.+)"
+    r"|(?P<content2>.+?),?\s+according to (?P<speaker2>[^,]{2,80}))$",
+    re.I,
+)
+_SPEAKER = re.compile(
+    r"[A-Z]|\b(?:ministry|ministers?|spokes\w+|government|officials?|office|embassy|"
+    r"president|presidency|kremlin|foreign|department|agency|council|statement|he|she|they|it)\b",
+    re.I,
+)
+_LABEL = re.compile(r"^\s*quote\s*:\s*", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """Words said: `quoted` in marks or reported; `comment` when an analyst said them."""
+
+    key: str
+    text: str
+    quoted: bool
+    comment: bool
+
+
+def utterances(sentence: str, context: str = "") -> list[Utterance]:
+    """Quotations and reported speech of one sentence; `context` (its neighbours) tells who
+    speaks when a quotation runs on past the sentence that attributes it."""
+    sentence = _LABEL.sub("", sentence)
+    comment = bool(_COMMENTATOR.search(sentence) or _COMMENTATOR.search(context))
+    found = _quotations(sentence, comment)
+    if not found and not any(c in sentence for c in _OPEN + _CLOSE):
+        reported = _reported(sentence)
+        if reported is not None:
+            found.append(reported)
+    return found
+
+
+def _quotations(sentence: str, comment: bool) -> list[Utterance]:
+    """Quotes in marks, and the unclosed or unopened piece of one that spans sentences."""
+    pieces = []
+    rest = sentence
+    first = _first_mark(sentence)
+    if first is not None and _closes(sentence, first):
+        pieces.append(sentence[:first])
+        rest = sentence[first + 1 :]
+    pieces.extend(m.group(1) for m in _QUOTE.finditer(rest))
+    result = []
+    for piece in pieces:
+        key_terms = terms(piece)[:QUOTE_KEY_TERMS]
+        if key_terms and len(piece.split()) >= 2:
+            result.append(Utterance("quote:" + " ".join(key_terms), piece.strip(), True, comment))
+    return result
+
+
+def _first_mark(sentence: str) -> int | None:
+    return next((i for i, c in enumerate(sentence) if c in _OPEN + _CLOSE), None)
+
+
+def _closes(sentence: str, index: int) -> bool:
+    """Whether the first quotation mark ends a quote the previous sentence opened."""
+    mark = sentence[index]
+    if mark in "”»":
+        return True
+    return mark == '"' and index > 0 and not sentence[index - 1].isspace()
+
+
+def _reported(sentence: str) -> Utterance | None:
+    """'X said (that) ...', '..., X said.', 'according to X, ...': a claim with its speaker."""
+    text = sentence.rstrip(".")
+    for pattern in (_ACCORDING, _TRAILING, _LEADING):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        speaker = groups.get("speaker") or groups.get("speaker2") or ""
+        content = groups.get("content") or groups.get("content2") or ""
+        if _SPEAKER.search(speaker) and len(terms(content)) >= STATEMENT_MIN_TERMS:
+            key = "statement:" + " ".join(terms(content)[:QUOTE_KEY_TERMS])
+            comment = bool(_COMMENTATOR.search(speaker))
+            return Utterance(key, content.strip(), False, comment)
+    return None
