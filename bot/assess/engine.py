@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.assess.analysis import Analysis, analyse
+from bot.assess.comment import comment_signs
 from bot.assess.duplicates import CopyIndex, CopyMatch
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
@@ -67,8 +68,9 @@ class Assessor:
             return _copy_verdict(analysis, relevance, copy)
         if not relevance.relevant:
             return _irrelevant_verdict(analysis, relevance)
+        analysis, comment = self._as_comment(analysis, doc)
         novelty = judge_novelty(analysis, self._index, self.thresholds)
-        return self._full_verdict(analysis, relevance, novelty)
+        return self._full_verdict(analysis, relevance, novelty, comment)
 
     def learn(self, doc: Document, verdict: Assessment) -> None:
         """Remember a document: always as seen (for copies), and its facts when alerted."""
@@ -97,6 +99,17 @@ class Assessor:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}
         return judge_relevance(self._profile, analysis, idf, self.thresholds)
 
+    def _as_comment(self, analysis: Analysis, doc: Document) -> tuple[Analysis, tuple[str, ...]]:
+        """Mark an unlabelled piece that reads as comment, with the reason why."""
+        if analysis.is_comment:
+            return analysis, ()
+        texts = [s.text for s in analysis.sentences]
+        signs = comment_signs(analysis.headline, texts, doc.published_at)
+        if signs.score < self.thresholds.comment_score_min:
+            return analysis, ()
+        note = f"reads as comment ({signs.score:.2f}): {signs.describe()}"
+        return replace(analysis, is_comment=True), (note,)
+
     def _copy_of(self, analysis: Analysis) -> CopyMatch | None:
         match = self._copies.best_match(analysis.prints)
         if match is None:
@@ -109,10 +122,10 @@ class Assessor:
         return None
 
     def _full_verdict(
-        self, analysis: Analysis, relevance: Relevance, novelty: Novelty
+        self, analysis: Analysis, relevance: Relevance, novelty: Novelty, notes: tuple[str, ...]
     ) -> Assessment:
         summary = summarise(analysis, novelty, self.thresholds)
-        reasons = [relevance.reason, novelty.reason]
+        reasons = [relevance.reason, *notes, novelty.reason]
         if novelty.repeats:
             reasons.append(f"re-reports {novelty.repeats}")
         return Assessment(

@@ -69,6 +69,13 @@ class Thresholds:
     # a validation stream of other events (not shipped) had explainers and timelines at
     # up to 3.1 before places stopped counting.
     comment_novelty_factor: float = 3.0
+    # An unlabelled piece whose prose scores this much (comment.CommentSigns: shares of
+    # sentences quoting commentators, hedging, recalling history, plus 0.25 each for a
+    # lead that attributes nothing and a question headline) is read as comment. Replays
+    # of the three streams: novel reports and flashes score 0-0.38, analyses and
+    # explainers 0.54-0.72 (re-reports and round-ups 0.31-0.37 stay news); 0.45 is in
+    # the gap.
+    comment_score_min: float = 0.45
 
     # Summaries. The closest earlier statement is shown as "Before" only when it is
     # about the same point: below 0.2 cosine the nearest sentence is on another subject.
