@@ -93,6 +93,7 @@ _PLATFORM = re.compile(
     r"updates?|channel|email|link|here)\b",
     re.I,
 )
+_ARROWS = re.compile(r"[▲▼△▽↑↓]")
 _TICKER_PAIR = re.compile(r"\b[A-Z][A-Z0-9/&.]{2,}\s+[$€£₹]?\d[\d,]*\.\d+")
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|all rights reserved|reproduction (?:is )?prohibited", re.I
@@ -147,7 +148,7 @@ def _is_prompt(text: str) -> bool:
 
 def _is_ticker(text: str) -> bool:
     """Market prices: up/down arrows or two 'INDEX 123.45' pairs on one line."""
-    return bool(re.search(r"[▲▼△▽↑↓]", text)) or len(_TICKER_PAIR.findall(text)) >= 2
+    return bool(_ARROWS.search(text)) or len(_TICKER_PAIR.findall(text)) >= 2
 
 
 def _is_chrome(text: str) -> bool:
