@@ -22,7 +22,7 @@ from datetime import datetime
 # tank or academic body ("Institute for ...", "Centre of ..."), or a verb of opinion.
 _COMMENTATOR = re.compile(
     r"\b(?:analysts?|experts?|professors?|researchers?|scholars?|fellows?|commentators?|"
-    r"columnists?|historians?|economists?|strategists?|observers?|think[- ]tanks?)\b"
+    r"columnists?|historians?|economists?|strategists?|observers?|think[- ]tanks?|retired)\b"
     r"|\b(?:Institute|Centre|Center|Forum|Foundation|School|Academy|University) (?:for|of)\b"
     r"|\b(?:thinks|believes|argues|reads it|suspects|doubts)\b",
     re.I,
@@ -40,6 +40,8 @@ _ATTRIBUTION = re.compile(
     r"insisted|reported)\b",
     re.I,
 )
+# A sentence that only hands the floor back to the last speaker: a quote, or "he said".
+_CONTINUED = re.compile(r"^[\"“‘']|\b(?:he|she|they) (?:said|added|says)\b", re.I)
 _QUESTION_HEADLINE = re.compile(r"^(?:why|what|how|who|where|when|is|can|will|does)\b|\?\s*$", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 # A year this many years or more before publication is history, not this story's news.
@@ -91,6 +93,26 @@ def comment_signs(
         unattributed_lead=bool(sentences) and not _ATTRIBUTION.search(lead),
         question_headline=bool(_QUESTION_HEADLINE.search(headline.strip())),
     )
+
+
+def commentary_positions(sentences: Sequence[str], published: datetime | None) -> frozenset[int]:
+    """Sentences of a comment piece that are its argument, not news it reports.
+
+    A commentator's sentence and the quotes that follow it (the floor stays
+    with the last speaker), the writer's hedges, and history: what remains are
+    the sentences where a comment piece may still report a development.
+    """
+    now_year = published.year if published else _latest_year(sentences)
+    found: set[int] = set()
+    previous = False
+    for position, sentence in enumerate(sentences):
+        speaker = bool(_COMMENTATOR.search(sentence)) or (
+            previous and bool(_CONTINUED.search(sentence))
+        )
+        if speaker or _writer_hedges(sentence) or _recalls_history(sentence, now_year):
+            found.add(position)
+        previous = speaker
+    return frozenset(found)
 
 
 def _writer_hedges(sentence: str) -> bool:

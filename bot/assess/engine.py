@@ -13,8 +13,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.assess.analysis import Analysis, analyse
-from bot.assess.comment import comment_signs
-from bot.assess.duplicates import CopyIndex, CopyMatch
+from bot.assess.comment import comment_signs, commentary_positions
+from bot.assess.copies import Copied, copy_anchors, find_copy
+from bot.assess.duplicates import CopyIndex
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
@@ -63,13 +64,18 @@ class Assessor:
         if not analysis.sentences:
             return _empty_verdict(analysis)
         relevance = self._relevance(analysis)
-        copy = self._copy_of(analysis)
+        copy = find_copy(self._copies, analysis, self.thresholds)
         if copy is not None:
             return _copy_verdict(analysis, relevance, copy)
         if not relevance.relevant:
             return _irrelevant_verdict(analysis, relevance)
         analysis, comment = self._as_comment(analysis, doc)
-        novelty = judge_novelty(analysis, self._index, self.thresholds)
+        argument = (
+            commentary_positions([s.text for s in analysis.sentences], doc.published_at)
+            if analysis.is_comment
+            else frozenset()
+        )
+        novelty = judge_novelty(analysis, self._index, self.thresholds, argument)
         return self._full_verdict(analysis, relevance, novelty, comment)
 
     def learn(self, doc: Document, verdict: Assessment) -> None:
@@ -88,7 +94,7 @@ class Assessor:
 
     def _observe(self, doc: Document, analysis: Analysis) -> None:
         self._index.observe(analysis.doc_terms, analysis.lowercase)
-        self._copies.add(doc.key, analysis.prints)
+        self._copies.add(doc.key, analysis.prints, copy_anchors(analysis))
 
     def _add_knowledge(self, doc: Document, analysis: Analysis, baseline: bool) -> None:
         sentences = [(s.text, s.terms) for s in analysis.sentences]
@@ -109,17 +115,6 @@ class Assessor:
             return analysis, ()
         note = f"reads as comment ({signs.score:.2f}): {signs.describe()}"
         return replace(analysis, is_comment=True), (note,)
-
-    def _copy_of(self, analysis: Analysis) -> CopyMatch | None:
-        match = self._copies.best_match(analysis.prints)
-        if match is None:
-            return None
-        limits = self.thresholds
-        if match.containment >= limits.copy_containment_min and match.shared >= min(
-            limits.copy_shared_min, len(analysis.prints)
-        ):
-            return match
-        return None
 
     def _full_verdict(
         self, analysis: Analysis, relevance: Relevance, novelty: Novelty, notes: tuple[str, ...]
@@ -166,8 +161,8 @@ def _empty_verdict(analysis: Analysis) -> Assessment:
     )
 
 
-def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: CopyMatch) -> Assessment:
-    reason = f"copy of {copy.doc_key}: shares {copy.containment:.0%} of its text"
+def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: Copied) -> Assessment:
+    reason = copy.reason
     return Assessment(
         relevant=relevance.relevant,
         relevance=relevance.score,

@@ -51,8 +51,17 @@ class Novelty:
     repeats: str | None
 
 
-def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresholds) -> Novelty:
-    """Score new facts in uncovered sentences; decide and explain."""
+def judge_novelty(
+    analysis: Analysis,
+    index: KnowledgeIndex,
+    thresholds: Thresholds,
+    argument: frozenset[int] = frozenset(),
+) -> Novelty:
+    """Score new facts in uncovered sentences; decide and explain.
+
+    `argument` holds the positions of a comment piece's sentences that argue
+    rather than report (commentators, hedges, history): their facts never count.
+    """
     seen: set[str] = set()
     carriers: list[SentenceNovelty] = []
     known_sources: Counter[str] = Counter()
@@ -75,7 +84,13 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
-    counted = [f for f in new_facts if not analysis.is_comment or f.comment_evidence]
+    counted = [
+        f
+        for c in carriers
+        for f in c.new_facts
+        if not analysis.is_comment
+        or (f.comment_evidence and c.sentence.position not in argument)
+    ]
     score = round(sum(f.weight for f in counted), 3)
     needed = thresholds.novelty_min * (
         thresholds.comment_novelty_factor if analysis.is_comment else 1.0
