@@ -40,13 +40,13 @@ class Assessor:
         self._copies = CopyIndex()
         self._last: tuple[Document, Analysis] | None = None
         # A corpus text's first line is its title, and part of what the corpus says.
-        analyses = [
-            analyse(replace(doc, text=f"{doc.title}\n\n{doc.text}"), self._index.lowercase_words)
-            for doc in corpus
-        ]
-        for doc, analysis in zip(corpus, analyses, strict=True):
+        # One by one, so each text's names fold onto those of the texts before it.
+        analyses = []
+        for doc in corpus:
+            analysis = self._analyse_new(replace(doc, text=f"{doc.title}\n\n{doc.text}"))
             self._observe(doc, analysis)
             self._add_knowledge(doc, analysis, baseline=True)
+            analyses.append(analysis)
         self._profile = StoryProfile(topic, analyses)
 
     @property
@@ -88,9 +88,13 @@ class Assessor:
     def _analyse(self, doc: Document) -> Analysis:
         if self._last is not None and self._last[0] == doc:
             return self._last[1]
-        analysis = analyse(doc, self._index.lowercase_words)
+        analysis = self._analyse_new(doc)
         self._last = (doc, analysis)
         return analysis
+
+    def _analyse_new(self, doc: Document) -> Analysis:
+        """Analyse with what the base knows: lowercase words and names for spelling folds."""
+        return analyse(doc, self._index.lowercase_words, self._index.known_names)
 
     def _observe(self, doc: Document, analysis: Analysis) -> None:
         self._index.observe(analysis.doc_terms, analysis.lowercase)

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.assess.facts import KIND_RULES, Fact
+from bot.assess.mentions import NameVocabulary
 
 # Posting entries read per query term (newest first); bounds latency at any size.
 POSTING_SCAN = 400
@@ -50,14 +51,14 @@ class KnowledgeIndex:
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
-        self._names: set[str] = set()
+        self._names = NameVocabulary()
 
     @property
     def sentence_count(self) -> int:
         return len(self._sentences)
 
     @property
-    def known_names(self) -> set[str]:
+    def known_names(self) -> NameVocabulary:
         """Name words (of people, places, organisations) the corpus and alerts mentioned:
         the vocabulary spelling variants of a name are folded onto."""
         return self._names
@@ -101,7 +102,8 @@ class KnowledgeIndex:
             for token in fact.tokens:
                 self._fact_doc.setdefault(token, ordinal)
             if KIND_RULES[fact.kind].by_word:
-                self._names.update(fact.tokens)
+                for token in fact.tokens:
+                    self._names.add(token)
 
     def knows(self, fact: Fact) -> bool:
         """Whether every part of the fact has been mentioned before (names word by word)."""
