@@ -64,9 +64,11 @@ _CROSSLINK = re.compile(
     r"further reading|what to read next|related(?:\s+(?:stories|articles|coverage|content|news|"
     r"links|reading|topics))?|most (?:read|popular|viewed|shared)|trending(?: now)?|"
     r"recommended(?: for you)?|you (?:may|might) also like|top stories|latest news|editor'?s picks)"
-    r"\s*(?:$|[:|»›>–—-])",
+    r"\s*(?:$|[:|»›>–—•·-]|\d{1,2}[.)]\s)",
     re.I,
 )
+# Separators of headlines run together on one line: "Related • A • B", "Most read 1. A 2. B".
+_RUN_TOGETHER = re.compile(r"\s(?:[•·|–—-]|\d{1,2}\.)\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪►*–—-]|\d{1,2}[.)])\s+")
 _ADVERT = re.compile(
     r"^\(?(?:advertisement|advertising|sponsored(?: content)?|ad|promoted|"
@@ -116,6 +118,8 @@ _EDITOR_NOTE = re.compile(
 def clutter_kind(line: str) -> Clutter | None:
     """Which kind of page clutter a single line is, or None for article text."""
     text = line.strip()
+    if _CROSSLINK.match(text) and len(_RUN_TOGETHER.findall(text)) >= 2:
+        return Clutter.LINK_LIST
     if not text or len(text.split()) > SHORT_LINE_WORDS:
         return None
     for kind, test in _RULES:

@@ -32,6 +32,18 @@ from bot.assess.clutter import Clutter, clutter_kind, drop_clutter
         ),
         pytest.param("Related stories", Clutter.CROSSLINK, id="related-heading"),
         pytest.param("Most read", Clutter.CROSSLINK, id="most-read"),
+        pytest.param(
+            "Related • Tram line extension delayed again for a third time this year as costs "
+            "rise • Ten walks along the river that take in the old docks, the fish market and "
+            "the lighthouse • Mayor Vos opens the harbour bridge",
+            Clutter.LINK_LIST,
+            id="related-list-run-together",
+        ),
+        pytest.param(
+            "Most read 1. Heatwave to end on Sunday 2. Cup final tickets sold out",
+            Clutter.LINK_LIST,
+            id="numbered-list-run-together",
+        ),
         pytest.param("Advertisement", Clutter.ADVERT, id="advert"),
         pytest.param("Story continues below advertisement", Clutter.ADVERT, id="advert-continue"),
         pytest.param(
