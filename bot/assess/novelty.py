@@ -18,8 +18,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis, Sentence
+from bot.assess.events import RETOLD_EVIDENCE, retold_development
 from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex, Match
+from bot.assess.speakers import colour_positions
 from bot.assess.thresholds import Thresholds
 
 # Facts checked as words said: known when one known sentence holds all their terms.
@@ -61,13 +63,19 @@ def judge_novelty(
 
     `argument` holds the positions of a comment piece's sentences that argue
     rather than report (commentators, hedges, history): their facts never count.
+    An article whose lead re-tells a known development (see `events`) counts
+    only new dates, numbers and officials.
     """
+    retold = retold_development(analysis, index, thresholds)
+    colour = colour_positions(analysis.sentences)
     seen: set[str] = set()
     carriers: list[SentenceNovelty] = []
     known_sources: Counter[str] = Counter()
     for sentence in analysis.sentences:
         nearest = index.nearest(sentence.terms)
         covered = nearest is not None and nearest.similarity >= thresholds.covered_similarity
+        # Words said on a point already known restate it: a reworded readout is no news.
+        restated = nearest is not None and nearest.similarity >= thresholds.restated_similarity
         if nearest is not None and nearest.similarity >= thresholds.same_point_similarity:
             known_sources[nearest.doc_key] += 1
         fresh = []
@@ -79,7 +87,9 @@ def judge_novelty(
                 source = index.fact_source(fact)
                 if source:
                     known_sources[source] += 1
-            elif not covered:
+            elif not (covered or sentence.position in colour) and not (
+                fact.kind in SPOKEN and restated
+            ):
                 fresh.append(fact)
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
@@ -88,8 +98,8 @@ def judge_novelty(
         f
         for c in carriers
         for f in c.new_facts
-        if not analysis.is_comment
-        or (f.comment_evidence and c.sentence.position not in argument)
+        if (not analysis.is_comment or (f.comment_evidence and c.sentence.position not in argument))
+        and (retold is None or f.kind in RETOLD_EVIDENCE)
     ]
     score = round(sum(f.weight for f in counted), 3)
     needed = thresholds.novelty_min * (
@@ -97,7 +107,11 @@ def judge_novelty(
     )
     novel = score >= needed
     reason = _reason(novel, score, new_facts, analysis.is_comment)
+    if retold is not None and not novel:
+        reason += f"; its lead re-tells {retold.doc_key}"
     repeats = None if novel else _repeated(known_sources, index, thresholds)
+    if repeats is None and retold is not None and not novel:
+        repeats = None if index.is_baseline(retold.doc_key) else retold.doc_key
     return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
 
 

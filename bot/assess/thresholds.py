@@ -67,6 +67,9 @@ class Thresholds:
     # (new facts are the main signal); the dev replay gives the same result anywhere in
     # 0.6-0.8, so the value is not tuned to it.
     covered_similarity: float = 0.72
+    # Quotes and reported statements are reworded by every outlet: one in a sentence this
+    # close to a known sentence restates a known point.
+    restated_similarity: float = 0.5
     # Sum of new-fact weights (facts.KIND_RULES: a date or a titled official 2, a place,
     # name or number 1, a quote 0.75, a lone capitalised word 0.6) needed for a
     # development. Dev rehashes score at most 0.75 (one stray word or quote); dev
@@ -97,6 +100,10 @@ class Thresholds:
     # A sentence this close to a known one re-tells that point (for `repeats`): dev
     # re-reports match their source alert's sentences at 0.3-0.7.
     same_point_similarity: float = 0.3
+    # A lead re-tells a known development when all its event facts are known and one of
+    # its sentences is this close (idf cosine) to a known one. Equal to the same-point
+    # bar above: re-reports' leads match their source at 0.3-0.7.
+    retold_similarity: float = 0.3
     summary_max_chars: int = 700
     summary_max_sentences: int = 3
     # A non-novel article re-reports an alert when at least this many of its known

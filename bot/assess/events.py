@@ -1,0 +1,58 @@
+"""Event memory: does an article's lead re-tell a development already known?
+
+A development is who did what, where and when. News puts it in the lead; a
+re-report, an independent rewrite of the same announcement or a piece adding
+readout quotes leads with the same people, places, dates and numbers, all of
+which the knowledge base already holds, in a sentence close to a known one.
+Such an article joins the development it re-tells: its quotes, reported
+statements and colour are not a development, and only a new date, number or
+named official can still make it one. A new meeting of known people, a new
+date for a known trip or a new decision brings a fact the base lacks into the
+lead (a date, a place, a number), so it is not a re-telling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.assess.analysis import Analysis
+from bot.assess.facts import FactKind
+from bot.assess.knowledge import KnowledgeIndex, Match
+from bot.assess.thresholds import Thresholds
+
+# The facts that identify an event: who, where, when, how many.
+EVENT_KINDS = frozenset(
+    {
+        FactKind.PERSON,
+        FactKind.PLACE,
+        FactKind.ENTITY,
+        FactKind.DATE,
+        FactKind.DAY,
+        FactKind.NUMBER,
+    }
+)
+# What can still make a re-telling news: a new date, number or named official.
+RETOLD_EVIDENCE = frozenset({FactKind.DATE, FactKind.NUMBER, FactKind.PERSON})
+
+
+@dataclass(frozen=True, slots=True)
+class Retold:
+    """The known development an article's lead re-tells, and the closest known sentence."""
+
+    doc_key: str
+    nearest: Match
+
+
+def retold_development(
+    analysis: Analysis, index: KnowledgeIndex, thresholds: Thresholds
+) -> Retold | None:
+    """The known development the lead re-tells: every event fact known, a known sentence close."""
+    lead = analysis.sentences[: thresholds.lead_sentences]
+    facts = [f for s in lead for f in s.facts if f.kind in EVENT_KINDS]
+    if not facts or not all(index.knows(f) for f in facts):
+        return None
+    matches = [m for m in (index.nearest(s.terms) for s in lead) if m is not None]
+    best = max(matches, key=lambda m: m.similarity, default=None)
+    if best is None or best.similarity < thresholds.retold_similarity:
+        return None
+    return Retold(best.doc_key, best)
