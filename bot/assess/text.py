@@ -18,10 +18,17 @@ MAX_CHARS = 200_000
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]{0,2000}>", re.S | re.I)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|h[1-6]|tr|article|section)\b[^>]*>", re.I)
+# "BEIJING, May 12 (Wire) - ", "GUANGZHOU, 24 Jul, 2024 - ", "JEDDAH, Saudi Arabia - ": the
+# place and day of publication, which restate the publication time.
+_DATELINE_DAY = (
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.? [A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?"
+)
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'/-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*"
+    rf"^[A-Z][A-Z .'/-]{{2,40}}(?:,\s*{_DATELINE_DAY}|,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*"
     r"(?:\([^)]{1,40}\))?\s*[-–—]+\s+"
 )
+# "Quote: “...”": a layout label above a pull quote, not a word of the article.
+_QUOTE_LABEL = re.compile(r"^(?:quote|quotation)\s*:\s*(?=[\"“„«])", re.I)
 _OUTLET_LEAD = re.compile(r"^\([A-Z][\w .&-]{1,30}\)\s*[-–—]+\s*")
 _BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$"
@@ -73,6 +80,7 @@ def paragraphs(text: str) -> list[str]:
         if not para or _BOILERPLATE.match(para) or _is_heading(para):
             continue
         para = _OUTLET_LEAD.sub("", _DATELINE.sub("", para)).strip()
+        para = _QUOTE_LABEL.sub("", para)
         if para:
             result.append(para)
     return result
