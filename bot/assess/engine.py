@@ -16,6 +16,7 @@ from bot.assess.analysis import Analysis, analyse
 from bot.assess.comment import comment_signs, commentary_positions
 from bot.assess.copies import Copied, copy_anchors, find_copy
 from bot.assess.duplicates import CopyIndex
+from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
@@ -103,6 +104,11 @@ class Assessor:
     def _add_knowledge(self, doc: Document, analysis: Analysis, baseline: bool) -> None:
         sentences = [(s.text, s.terms) for s in analysis.sentences]
         facts = [f for s in analysis.sentences for f in s.facts]
+        if doc.published_at is not None:
+            # An alert's development happened by its publication day, even when the text
+            # only says "today" or "on Monday": a rewrite dating it "July 17" is not news.
+            day = doc.published_at.date().isoformat()
+            facts.append(Fact(FactKind.DATE, f"date:{day}", day))
         self._index.add(doc.key, sentences, facts, baseline=baseline)
 
     def _relevance(self, analysis: Analysis) -> Relevance:

@@ -3,7 +3,8 @@
 A development is who did what, where and when. News puts it in the lead; a
 re-report, an independent rewrite of the same announcement or a piece adding
 readout quotes leads with the same people, places, dates and numbers, all of
-which the knowledge base already holds, in a sentence close to a known one.
+which the knowledge base already holds, in a sentence close to a sentence of
+an earlier alert.
 Such an article joins the development it re-tells: its quotes, reported
 statements and colour are not a development, and only a new date, number or
 named official can still make it one. A new meeting of known people, a new
@@ -52,6 +53,9 @@ def retold_development(
     if not facts or not all(index.knows(f) for f in facts):
         return None
     matches = [m for m in (index.nearest(s.terms) for s in lead) if m is not None]
+    # The corpus describes what was planned or possible ("can be renewed"); only an
+    # earlier alert reports a development that has happened and can be re-told.
+    matches = [m for m in matches if not index.is_baseline(m.doc_key)]
     best = max(matches, key=lambda m: m.similarity, default=None)
     if best is None or best.similarity < thresholds.retold_similarity:
         return None
