@@ -65,7 +65,12 @@ _WEEKDAY = re.compile(
     rf"(?:\s+(?:to|until|through|and|-|–)\s+{_WD})?"
     r"(?:\s+(?:morning|afternoon|evening|night))?\b"
 )
-_WEEK = re.compile(r"\b(last|next|this|coming)\s+(week|weekend)\b|\b(tomorrow|yesterday)\b", re.I)
+# "this week" and "last week" only restate the publication time; "next week" and a
+# weekend name when something is due.
+_WEEK = re.compile(
+    r"\b(next|coming)\s+(week)\b|\b(last|next|this|coming)\s+(weekend)\b|\b(tomorrow|yesterday)\b",
+    re.I,
+)
 # Words that put a bare weekday after the publication time rather than before it.
 _FUTURE = re.compile(
     r"\b(?:will|'ll|shall|is to|are to|due|expected|expects|plans?|planned|scheduled|set to|"
@@ -207,9 +212,9 @@ def _relatives(sentence: str, published: date) -> list[DateMention]:
         if mention and (first != published or last is not None):
             result.append(mention)
     for m in _WEEK.finditer(sentence):
-        first, last = _week(
-            published, (m.group(1) or "").lower(), (m.group(2) or m.group(3)).lower()
-        )
+        modifier = (m.group(1) or m.group(3) or "").lower()
+        unit = (m.group(2) or m.group(4) or m.group(5)).lower()
+        first, last = _week(published, modifier, unit)
         mention = _mention(DateKind.RELATIVE, first, last, True, m)
         if mention:
             result.append(mention)

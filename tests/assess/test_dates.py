@@ -75,8 +75,16 @@ def test_weekday_beside_an_explicit_day_is_one_fact() -> None:
     assert keys("The summit opens this Saturday, September 18.") == ["date:2021-09-18"]
 
 
-def test_publication_day_itself_is_no_fact() -> None:
-    assert keys("The council met on Wednesday.") == []
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The council met on Wednesday.", id="publication-weekday"),
+        pytest.param("The council met last week.", id="last-week"),
+        pytest.param("The council meets again this week.", id="this-week"),
+    ],
+)
+def test_days_that_restate_the_publication_time_are_no_fact(sentence: str) -> None:
+    assert keys(sentence) == []
 
 
 def test_relative_days_need_a_publication_time() -> None:
