@@ -56,7 +56,9 @@ def colour_positions(sentences: Sequence[Sentence]) -> frozenset[int]:
             previous = bool(_BYSTANDER.search(text)) and not _OFFICE.search(text)
             status[sentence.position] = previous
     return frozenset(
-        s.position for s in sentences if _speaks(s) and _nearest_status(status, s.position)
+        s.position
+        for s in sentences
+        if status.get(s.position) or (_speaks(s) and _nearest_status(status, s.position))
     )
 
 
