@@ -84,7 +84,7 @@ def comment_signs(
     """Measure how much an article reads as comment rather than a report."""
     count = max(len(sentences), 1)
     now_year = published.year if published else _latest_year(sentences)
-    history = sum(1 for s in sentences if _recalls_history(s, now_year))
+    history = sum(1 for s in sentences if recalls_history(s, now_year))
     lead = " ".join(sentences[:2])
     return CommentSigns(
         commentators=sum(1 for s in sentences if _COMMENTATOR.search(s)) / count,
@@ -109,7 +109,7 @@ def commentary_positions(sentences: Sequence[str], published: datetime | None) -
         speaker = bool(_COMMENTATOR.search(sentence)) or (
             previous and bool(_CONTINUED.search(sentence))
         )
-        if speaker or _writer_hedges(sentence) or _recalls_history(sentence, now_year):
+        if speaker or _writer_hedges(sentence) or recalls_history(sentence, now_year):
             found.add(position)
         previous = speaker
     return frozenset(found)
@@ -120,7 +120,7 @@ def _writer_hedges(sentence: str) -> bool:
     return bool(_HEDGE.search(sentence)) and not _ATTRIBUTION.search(sentence)
 
 
-def _recalls_history(sentence: str, now_year: int | None) -> bool:
+def recalls_history(sentence: str, now_year: int | None) -> bool:
     if now_year is None:
         return False
     return any(int(y) <= now_year - HISTORY_YEARS for y in _YEAR.findall(sentence))

@@ -20,7 +20,7 @@ from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
-from bot.assess.summary import summarise
+from bot.assess.summary import sentence_names, summarise
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from bot.assess.topic import Topic
 from bot.domain import Assessment, Document, VerdictKind
@@ -109,7 +109,8 @@ class Assessor:
             # only says "today" or "on Monday": a rewrite dating it "July 17" is not news.
             day = doc.published_at.date().isoformat()
             facts.append(Fact(FactKind.DATE, f"date:{day}", day))
-        self._index.add(doc.key, sentences, facts, baseline=baseline)
+        names = [sentence_names(s) for s in analysis.sentences]
+        self._index.add(doc.key, sentences, facts, baseline=baseline, names=names)
 
     def _relevance(self, analysis: Analysis) -> Relevance:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}
@@ -129,7 +130,7 @@ class Assessor:
     def _full_verdict(
         self, analysis: Analysis, relevance: Relevance, novelty: Novelty, notes: tuple[str, ...]
     ) -> Assessment:
-        summary = summarise(analysis, novelty, self.thresholds)
+        summary = summarise(analysis, novelty, self.thresholds, self._index)
         reasons = [relevance.reason, *notes, novelty.reason]
         if novelty.repeats:
             reasons.append(f"re-reports {novelty.repeats}")

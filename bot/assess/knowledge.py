@@ -34,6 +34,8 @@ class Match:
     similarity: float
     text: str
     doc_key: str
+    # Name keys (people, places, organisations) of the known sentence: who it is about.
+    names: frozenset[str] = frozenset()
 
 
 class KnowledgeIndex:
@@ -47,6 +49,7 @@ class KnowledgeIndex:
         self._sentences: list[str] = []
         self._sentence_terms: list[tuple[str, ...]] = []
         self._sentence_doc: array[int] = array("I")
+        self._sentence_names: list[frozenset[str]] = []
         self._doc_keys: list[str] = []
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
@@ -84,14 +87,19 @@ class KnowledgeIndex:
         sentences: list[tuple[str, list[str]]],
         facts: list[Fact],
         baseline: bool = False,
+        names: list[frozenset[str]] | None = None,
     ) -> None:
-        """Make a document's sentences and facts known; `baseline` marks corpus texts."""
+        """Make a document's sentences and facts known; `baseline` marks corpus texts.
+
+        `names` holds, per sentence, the name keys it mentions (for "same point" tests).
+        """
         ordinal = len(self._doc_keys)
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
-        for text, sentence_terms in sentences:
+        for position, (text, sentence_terms) in enumerate(sentences):
             sid = len(self._sentences)
+            self._sentence_names.append(names[position] if names else frozenset())
             unique = tuple(self._intern.setdefault(t, t) for t in dict.fromkeys(sentence_terms))
             self._sentences.append(text)
             self._sentence_terms.append(unique)
@@ -119,18 +127,25 @@ class KnowledgeIndex:
 
     def nearest(self, query_terms: list[str]) -> Match | None:
         """The most similar known sentence by idf-weighted cosine, found via the index."""
+        matches = self.similar(query_terms)
+        return matches[0] if matches else None
+
+    def similar(self, query_terms: list[str]) -> list[Match]:
+        """The known sentences closest to a query, most similar first (a bounded few)."""
         weights = {t: self.idf(t) for t in set(query_terms)}
         if not weights:
-            return None
-        candidates = self._candidates(weights)
-        best: Match | None = None
+            return []
         query_norm = math.sqrt(sum(w * w for w in weights.values()))
-        for sid in candidates:
-            score = self._cosine(weights, query_norm, sid)
-            if best is None or score > best.similarity:
-                doc_key = self._doc_keys[self._sentence_doc[sid]]
-                best = Match(score, self._sentences[sid], doc_key)
-        return best
+        found = [
+            Match(
+                self._cosine(weights, query_norm, sid),
+                self._sentences[sid],
+                self._doc_keys[self._sentence_doc[sid]],
+                self._sentence_names[sid],
+            )
+            for sid in self._candidates(weights)
+        ]
+        return sorted(found, key=lambda m: -m.similarity)
 
     def contains_all(self, query_terms: list[str]) -> bool:
         """Whether one known sentence holds all these terms (a quote said before)."""
