@@ -101,3 +101,14 @@ def test_json_names_the_story_and_each_alerts_before(
         assert {"before", "before_key"} <= set(article)
         if article["before"]:
             assert article["before_key"]
+
+
+def test_a_bad_topic_file_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _dataset(tmp_path, corpus=True, topic=False)
+    (folder / "topic.toml").write_text('name = "x"\nactor = ["typo"]\n')
+    assert run_eval(folder, FIXTURES / "corpus", None, as_json=False) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "'actor'" in err[0]
