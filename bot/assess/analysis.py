@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.assess.clutter import drop_clutter
 from bot.assess.duplicates import fingerprint
-from bot.assess.facts import Fact, extract_facts
+from bot.assess.facts import Fact, FactKind, extract_facts
 from bot.assess.mentions import NameVocabulary, latin_lookalikes, unglue
 from bot.assess.text import (
     MAX_CHARS,
@@ -137,7 +137,7 @@ def _mid_sentence_capitals(body: str) -> set[str]:
 
 def _keep(fact: Fact, sentence: str, mid_caps: set[str]) -> bool:
     """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name."""
-    if fact.kind != "entity" or " " in fact.text:
+    if fact.kind not in (FactKind.ENTITY, FactKind.WORD) or " " in fact.text:
         return True
     return not sentence.startswith(fact.text) or fact.text in mid_caps
 

@@ -32,7 +32,7 @@ from bot.assess.gazetteer import (
 )
 from bot.assess.mentions import NameVocabulary, fold_letters, name_key
 from bot.assess.speech import utterances
-from bot.assess.text import stem
+from bot.assess.text import STOPWORDS, stem
 
 _NUMBER = re.compile(
     r"(?<![\w.:/])[$€£]?(\d+(?:[.,]\d+)*)(?![:/]\d)(?:\s*(%|percent|per cent))?"
@@ -182,6 +182,8 @@ def _numbers(sentence: str, taken: list[tuple[int, int]]) -> list[Fact]:
             continue
         value = float(m.group(1).replace(",", "")) * MULTIPLIERS.get(m.group(3) or "", 1)
         unit = "%" if m.group(2) else _unit_class(m.group(4) or "")
+        if unit in STOPWORDS:
+            unit = ""
         shown = f"{value:.6g}" if value < 1e6 else f"{value:.0f}"
         result.append(Fact(FactKind.NUMBER, f"number:{shown} {unit}".strip(), m.group().strip()))
     return result
@@ -238,15 +240,20 @@ def _split_on_titles(tokens: list[str], titled: bool, names: NameVocabulary | No
     current: list[str] = []
     for token in [*tokens, ""]:
         low = token.lower()
-        if token and low not in TITLES and not _is_noise(low):
+        if token and not _is_title(low) and not _is_noise(low):
             current.append(token)
             continue
         parts = _name_parts(current, names)
         if parts and not _is_state_form(current, parts):
             facts.append(_entity_fact(current, parts, titled))
         current = []
-        titled = low in TITLES
+        titled = _is_title(low)
     return facts
+
+
+def _is_title(low: str) -> bool:
+    """A title word, or a hyphenated one made of titles ('secretary-general', 'vice-premier')."""
+    return low in TITLES or ("-" in low and all(p in TITLES for p in low.split("-")))
 
 
 def _is_state_form(tokens: list[str], parts: list[str]) -> bool:

@@ -51,6 +51,8 @@ minister's ministry's mr mrs ms dr professor cardinal pope archbishop bishop gen
 colonel admiral lieutenant adviser advisor aide counsellor councillor undersecretary under
 assistant acting former new top senior high official officials defence defense interior
 finance trade economy justice affairs national security executive managing
+infrastructure energy agriculture health education culture transport environment industry
+labour labor development economic emergencies veterans communities territories
 """
 TITLES = frozenset(_TITLES_TEXT.split())
 
