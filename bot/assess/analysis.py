@@ -92,9 +92,9 @@ def analyse(
     all_words = words(body)
     lowercase = {w for w in all_words if w.islower()}
     known_lower = _Either(lowercase, common_words)
-    mid_caps = _mid_sentence_capitals(body)
     sentences = []
     texts = split_sentences(body)
+    mid_caps = _mid_sentence_capitals(texts)
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
         found = extract_facts(text, known_lower, context, published, names)
@@ -127,10 +127,10 @@ def _lowered(text: str) -> list[str]:
     return [w.lower().replace(".", "") for w in words(text)]
 
 
-def _mid_sentence_capitals(body: str) -> set[str]:
+def _mid_sentence_capitals(texts: list[str]) -> set[str]:
     """Capitalised words seen after a sentence's first word: names, not grammar."""
     found: set[str] = set()
-    for sentence in split_sentences(body):
+    for sentence in texts:
         found.update(w for w in words(sentence)[1:] if w[:1].isupper())
     return found
 

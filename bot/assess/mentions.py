@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Container, Iterable
+from functools import lru_cache
 
 # Latin look-alikes in Cyrillic and Greek: a scraped headline mixing alphabets
 # inside one word means one of these letters stood in for a Latin one.
@@ -58,6 +59,7 @@ def _fold_mixed_word(match: re.Match[str]) -> str:
     return word.translate(_HOMOGLYPHS) if _LATIN.search(word) else word
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(word: str) -> str:
     """The spelling-independent key of one name word.
 

@@ -88,8 +88,9 @@ def paragraphs(text: str) -> list[str]:
 
 def _is_heading(para: str) -> bool:
     """All-caps sub-headings ("WHAT DID XI SAY?") are layout, not content."""
-    letters = [c for c in para if c.isalpha()]
-    return len(letters) >= 4 and para.upper() == para and len(para) < 120
+    if len(para) >= 120 or para.upper() != para:
+        return False
+    return sum(1 for c in para if c.isalpha()) >= 4
 
 
 def split_sentences(text: str) -> list[str]:
