@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.assess.clutter import drop_clutter
+from bot.assess.dates import undated_reference
 from bot.assess.duplicates import fingerprint
 from bot.assess.facts import Fact, FactKind, extract_facts
 from bot.assess.mentions import NameVocabulary, latin_lookalikes, unglue
@@ -94,10 +95,11 @@ def analyse(
     known_lower = _Either(lowercase, common_words)
     sentences = []
     texts = split_sentences(body)
+    reference = published or undated_reference(texts)
     mid_caps = _mid_sentence_capitals(texts)
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
-        found = extract_facts(text, known_lower, context, published, names)
+        found = extract_facts(text, known_lower, context, reference, names)
         facts = [f for f in found if _keep(f, text, mid_caps)]
         sentence_terms = terms(text)
         sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))

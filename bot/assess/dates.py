@@ -93,6 +93,25 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     return found
 
 
+def undated_reference(sentences: list[str]) -> date | None:
+    """The day a text with no publication time (a corpus file) is read from: the latest full
+    date it names, as background texts are written just after the last event they report.
+    Its weekdays then resolve to days the stream's articles can match."""
+    latest: date | None = None
+    for sentence in sentences:
+        for finder in (_isos, _numerics, _month_days, _day_months):
+            for mention in finder(sentence, None):
+                day = _first_day(mention.key)
+                if day is not None and (latest is None or day > latest):
+                    latest = day
+    return latest
+
+
+def _first_day(key: str) -> date | None:
+    match = re.match(r"date:(\d{4})-(\d\d)-(\d\d)", key)
+    return date(*map(int, match.groups())) if match else None
+
+
 def _inside(span: tuple[int, int], found: list[DateMention]) -> bool:
     return any(a <= span[0] < b or a < span[1] <= b for a, b in (m.span for m in found))
 
@@ -199,8 +218,8 @@ def _span_of(
 
 
 def _relatives(sentence: str, published: date) -> list[DateMention]:
-    """Weekdays and 'next week' resolved against publication; the publication day itself is
-    no fact (news is about its own day by default)."""
+    """Weekdays and 'next week' resolved against publication: 'on Thursday' in a Thursday
+    paper is that day, and a later re-report's 'on Thursday' is the same day."""
     future = bool(_FUTURE.search(sentence))
     result = []
     for m in _WEEKDAY.finditer(sentence):
@@ -209,7 +228,7 @@ def _relatives(sentence: str, published: date) -> list[DateMention]:
         if last is not None and last <= first:
             last = None
         mention = _mention(DateKind.RELATIVE, first, last, True, m)
-        if mention and (first != published or last is not None):
+        if mention:
             result.append(mention)
     for m in _WEEK.finditer(sentence):
         modifier = (m.group(1) or m.group(3) or "").lower()

@@ -28,9 +28,14 @@ _OPEN = '"“„«'
 _CLOSE = '"”»'
 _QUOTE = re.compile(rf"[\"“„«]([^\"“”„«»]{{4,{MAX_QUOTE_CHARS}}})(?:[\"”»]|$)")
 # Who speaks in a sentence when it is comment: analysts, scholars, think tanks.
+# Who speaks when words are comment or colour, not a party's statement: analysts and
+# scholars, and the people a reporter meets (residents, traders, workers, relatives).
 _COMMENTATOR = re.compile(
     r"\b(?:analysts?|experts?|professor|researchers?|scholars?|fellow|commentators?|columnist|"
-    r"think[- ]tank|institute|university|academy|observers?|former)\b",
+    r"think[- ]tank|institute|university|academy|observers?|former|economists?|strategists?|"
+    r"consultants?|residents?|locals?|villagers?|traders?|brokers?|farmers?|seafarers?|sailors?|"
+    r"dockers?|dock workers?|workers?|shopkeepers?|drivers?|passengers?|neighbou?rs?|"
+    r"relatives?|brother|sister|mother|father|son|daughter|wife|husband|pensioner|student)\b",
     re.I,
 )
 _SAY = (

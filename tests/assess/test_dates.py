@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.assess.dates import DateKind, find_dates
+from bot.assess.dates import DateKind, find_dates, undated_reference
 
 # A Wednesday.
 PUBLISHED = date(2021, 9, 15)
@@ -52,6 +52,7 @@ def test_explicit_days(sentence: str, key: str) -> None:
     ("sentence", "key"),
     [
         pytest.param("The mayor met the union on Monday.", "date:2021-09-13", id="past-weekday"),
+        pytest.param("The council met on Wednesday.", "date:2021-09-15", id="publication-day"),
         pytest.param("The mayor will meet the union on Friday.", "date:2021-09-17", id="future"),
         pytest.param("Unions met on Tuesday evening.", "date:2021-09-14", id="weekday-evening"),
         pytest.param(
@@ -78,7 +79,6 @@ def test_weekday_beside_an_explicit_day_is_one_fact() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        pytest.param("The council met on Wednesday.", id="publication-weekday"),
         pytest.param("The council met last week.", id="last-week"),
         pytest.param("The council meets again this week.", id="this-week"),
     ],
@@ -111,3 +111,18 @@ def test_not_dates(sentence: str) -> None:
 def test_year_before_punctuation_is_a_year() -> None:
     found = find_dates("The port opened in 1994.", PUBLISHED)
     assert [(m.kind, m.key) for m in found] == [(DateKind.YEAR, "year:1994")]
+
+
+def test_an_undated_text_is_read_from_the_latest_full_date_it_names() -> None:
+    sentences = [
+        "The strike began on 2 September 2021.",
+        "Talks resumed on Friday, 10 September 2021.",
+        "The union meets again on Monday.",
+    ]
+    reference = undated_reference(sentences)
+    assert reference == date(2021, 9, 10)
+    assert keys(sentences[2], reference) == ["date:2021-09-06"]
+
+
+def test_a_text_naming_no_full_date_has_no_reference() -> None:
+    assert undated_reference(["The union met on Friday.", "It met again in 2020."]) is None

@@ -51,6 +51,12 @@ def spoken(sentence: str, context: str = "") -> list[tuple[FactKind, str]]:
             id="analyst-speech-is-comment",
         ),
         pytest.param(
+            "“We have waited for the ferry since dawn,” said Lena Holm, a resident of the island.",
+            FactKind.REMARK,
+            "We have waited for the ferry since dawn,",
+            id="resident-quote-is-colour",
+        ),
+        pytest.param(
             "Quote: “We will reopen the terminal when it is safe,” the mayor said.",
             FactKind.QUOTE,
             "We will reopen the terminal when it is safe,",
