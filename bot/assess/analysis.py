@@ -100,7 +100,7 @@ def analyse(
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
         found = extract_facts(text, known_lower, context, reference, names)
-        facts = [f for f in found if _keep(f, text, mid_caps)]
+        facts = [f for f in found if _keep(f, text, mid_caps, names)]
         sentence_terms = terms(text)
         sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
     body_words = lower_words("\n".join(paragraphs(body)))
@@ -137,11 +137,14 @@ def _mid_sentence_capitals(texts: list[str]) -> set[str]:
     return found
 
 
-def _keep(fact: Fact, sentence: str, mid_caps: set[str]) -> bool:
-    """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name."""
+def _keep(fact: Fact, sentence: str, mid_caps: set[str], names: NameVocabulary | None) -> bool:
+    """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name
+    in the text or is a name the knowledge base already holds."""
     if fact.kind not in (FactKind.ENTITY, FactKind.WORD) or " " in fact.text:
         return True
-    return not sentence.startswith(fact.text) or fact.text in mid_caps
+    if not sentence.startswith(fact.text) or fact.text in mid_caps:
+        return True
+    return names is not None and all(token in names for token in fact.tokens)
 
 
 class _Either:
