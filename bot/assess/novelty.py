@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis, Sentence
 from bot.assess.events import RETOLD_EVIDENCE, retold_development
-from bot.assess.facts import Fact, FactKind
+from bot.assess.facts import KIND_RULES, Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex, Match
 from bot.assess.speakers import colour_positions
 from bot.assess.thresholds import Thresholds
@@ -95,13 +95,13 @@ def judge_novelty(
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
     counted = [
-        f
+        _weight(f, c.sentence.position)
         for c in carriers
         for f in c.new_facts
         if (not analysis.is_comment or (f.comment_evidence and c.sentence.position not in argument))
         and (retold is None or f.kind in RETOLD_EVIDENCE)
     ]
-    score = round(sum(f.weight for f in counted), 3)
+    score = round(sum(counted), 3)
     needed = thresholds.novelty_min * (
         thresholds.comment_novelty_factor if analysis.is_comment else 1.0
     )
@@ -113,6 +113,17 @@ def judge_novelty(
     if repeats is None and retold is not None and not novel:
         repeats = None if index.is_baseline(retold.doc_key) else retold.doc_key
     return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
+
+
+def _weight(fact: Fact, position: int) -> float:
+    """A fact's weight; a new day in the first sentence dates the development itself.
+
+    "Russia said on Monday it was suspending..." : the lead's day is when the
+    news happened, as much a date as "July 17"; days further down date background.
+    """
+    if fact.kind is FactKind.DAY and position == 0:
+        return KIND_RULES[FactKind.DATE].weight
+    return fact.weight
 
 
 def _is_known(fact: Fact, index: KnowledgeIndex) -> bool:
