@@ -107,7 +107,9 @@ def _by_sides(
     opening_joint = len(sides_in(profile.sides, opening)) >= 2
     short = opening_joint and len(sentence_words) <= thresholds.short_article_sentences
     needed = 1 if short else thresholds.min_joint_sentences
-    relevant = score >= thresholds.relevance_min and together >= needed
+    # The story is the sides' contact, and news says what it is about first: a lead
+    # (headline and two sentences) that names one side has the other as background.
+    relevant = score >= thresholds.relevance_min and together >= needed and lead_joint
     detail = (
         f"{together} sentence(s) name the story's sides together, story-word overlap {overlap:.2f}"
     )
