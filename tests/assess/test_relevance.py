@@ -59,7 +59,7 @@ CASES = [
     ),
     pytest.param(
         (
-            "Kasimir Vell hosted the Lunsk trade fair on Monday, praising Tolland's exporters.",
+            "Kasimir Vell opened a trade fair in the north on Monday, praising Tolland's firms.",
             "Vell said Tolland would sell more grain abroad next year.",
             "Arvania's envoy Hana Sorel, who visited Brava in June, was not at the fair.",
             "Sorel's talks with Vell on the border war are expected to resume, Arvania said.",
