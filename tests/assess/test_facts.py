@@ -1,4 +1,4 @@
-"""Fact extraction: absolute dates, numbers, named people and places, quotes; no relative dates."""
+"""Fact extraction: dates, numbers, named people and places, quotes, with spelling-free keys."""
 
 from __future__ import annotations
 
