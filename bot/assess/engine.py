@@ -110,7 +110,9 @@ class Assessor:
             day = doc.published_at.date().isoformat()
             facts.append(Fact(FactKind.DATE, f"date:{day}", day))
         names = [sentence_names(s) for s in analysis.sentences]
-        self._index.add(doc.key, sentences, facts, baseline=baseline, names=names)
+        self._index.add(
+            doc.key, sentences, facts, baseline=baseline, names=names, published=doc.published_at
+        )
 
     def _relevance(self, analysis: Analysis) -> Relevance:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}

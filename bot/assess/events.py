@@ -15,6 +15,7 @@ lead (a date, a place, a number), so it is not a re-telling.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.assess.analysis import Analysis
 from bot.assess.facts import FactKind
@@ -44,8 +45,29 @@ class Retold:
     nearest: Match
 
 
+def _closeness(
+    match: Match, index: KnowledgeIndex, published: date | None, limits: Thresholds
+) -> float:
+    """The match's similarity over the bar it must reach (1.0 or more re-tells).
+
+    In the same news cycle as the alert (a rewrite of the day's announcement) a
+    sentence on the same point is enough; later, it must repeat the alert closely.
+    """
+    alerted = index.published(match.doc_key)
+    same_cycle = (
+        published is not None
+        and alerted is not None
+        and abs((published - alerted.date()).days) <= limits.news_cycle_days
+    )
+    bar = limits.same_point_similarity if same_cycle else limits.retold_similarity
+    return match.similarity / bar
+
+
 def retold_development(
-    analysis: Analysis, index: KnowledgeIndex, thresholds: Thresholds
+    analysis: Analysis,
+    index: KnowledgeIndex,
+    thresholds: Thresholds,
+    published: date | None = None,
 ) -> Retold | None:
     """The known development the lead re-tells: every event fact known, a known sentence close."""
     lead = analysis.sentences[: thresholds.lead_sentences]
@@ -56,7 +78,7 @@ def retold_development(
     # The corpus describes what was planned or possible ("can be renewed"); only an
     # earlier alert reports a development that has happened and can be re-told.
     matches = [m for m in matches if not index.is_baseline(m.doc_key)]
-    best = max(matches, key=lambda m: m.similarity, default=None)
-    if best is None or best.similarity < thresholds.retold_similarity:
+    best = max(matches, key=lambda m: _closeness(m, index, published, thresholds), default=None)
+    if best is None or _closeness(best, index, published, thresholds) < 1.0:
         return None
     return Retold(best.doc_key, best)

@@ -15,6 +15,7 @@ import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.assess.facts import KIND_RULES, Fact
 from bot.assess.mentions import NameVocabulary
@@ -54,6 +55,7 @@ class KnowledgeIndex:
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
+        self._published: dict[str, datetime] = {}
         self._names = NameVocabulary()
 
     @property
@@ -88,6 +90,7 @@ class KnowledgeIndex:
         facts: list[Fact],
         baseline: bool = False,
         names: list[frozenset[str]] | None = None,
+        published: datetime | None = None,
     ) -> None:
         """Make a document's sentences and facts known; `baseline` marks corpus texts.
 
@@ -97,6 +100,8 @@ class KnowledgeIndex:
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
+        if published is not None:
+            self._published[doc_key] = published
         for position, (text, sentence_terms) in enumerate(sentences):
             sid = len(self._sentences)
             self._sentence_names.append(names[position] if names else frozenset())
@@ -116,6 +121,10 @@ class KnowledgeIndex:
     def knows(self, fact: Fact) -> bool:
         """Whether every part of the fact has been mentioned before (names word by word)."""
         return all(token in self._fact_doc for token in fact.tokens)
+
+    def published(self, doc_key: str) -> datetime | None:
+        """When a known document was published (None for corpus texts)."""
+        return self._published.get(doc_key)
 
     def is_baseline(self, doc_key: str) -> bool:
         return doc_key in self._baseline

@@ -66,7 +66,7 @@ def judge_novelty(
     An article whose lead re-tells a known development (see `events`) counts
     only new dates, numbers and officials.
     """
-    retold = retold_development(analysis, index, thresholds)
+    retold = retold_development(analysis, index, thresholds, analysis.published)
     colour = colour_positions(analysis.sentences)
     seen: set[str] = set()
     carriers: list[SentenceNovelty] = []

@@ -105,6 +105,9 @@ class Thresholds:
     # all lead facts known, the three streams' re-reports and rewrites match at
     # 0.51-0.79, new decisions on a known matter (a renewal, a new length) at most 0.34.
     retold_similarity: float = 0.45
+    # Within this many days of the alert it matches (one news cycle), the same-point bar
+    # (0.3) is enough: outlets rewrite the day's announcement in their own words.
+    news_cycle_days: int = 1
     summary_max_chars: int = 700
     summary_max_sentences: int = 3
     # A non-novel article re-reports an alert when at least this many of its known

@@ -46,6 +46,18 @@ LATER = [
     ),
     pytest.param(
         article(
+            "r4",
+            "Tolland receives Arvania's envoy",
+            "Petra Lanik, Tolland's foreign minister, received Hana Sorel of Arvania for talks "
+            "in Brava on Tuesday, according to Lanik's office.",
+            "\u201cWe spoke frankly about the border,\u201d Lanik said afterwards.",
+            "\u201cEvery road to peace passes through our villages,\u201d the minister added.",
+        ),
+        False,
+        id="same-day-rewrite-in-other-words",
+    ),
+    pytest.param(
+        article(
             "r3",
             "Brava talks leave traders unmoved",
             "Sorel's talks with Lanik in Brava changed little at the border markets, where "
