@@ -31,7 +31,7 @@ from bot.assess.gazetteer import (
     canonical_place,
 )
 from bot.assess.mentions import NameVocabulary, fold_letters, name_key
-from bot.assess.speech import utterances
+from bot.assess.speech import is_commentator, utterances
 from bot.assess.text import STOPWORDS, stem
 
 _NUMBER = re.compile(
@@ -40,6 +40,7 @@ _NUMBER = re.compile(
 )
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|its|his|her|their)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+_DESCRIPTION = re.compile(r",\s+(?:a|an|the)\s+[^,.;:“”\"]{2,80}")
 _ENTITY = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|la|al|bin|van|von|der)\s+)?[A-Z][\w'’.-]*)*")
 
 
@@ -200,13 +201,40 @@ def _entities(
     sentence: str, common_words: Container[str], names: NameVocabulary | None
 ) -> list[Fact]:
     result = []
+    described = _commentator_descriptions(sentence)
     for m in _ENTITY.finditer(sentence):
         tokens = [_clean_token(t) for t in m.group().split()]
         if m.start() == 0 or sentence[: m.start()].rstrip().endswith(("“", '"', ":")):
             tokens = _drop_common_start(tokens, common_words)
         titled = _titled_nearby(sentence[: m.start()], sentence[m.end() :])
-        result.extend(_split_on_titles(tokens, titled, names))
+        introduced = bool(tokens) and is_commentator(tokens[0])
+        found = _split_on_titles(tokens[1:] if introduced else tokens, titled, names)
+        if introduced or _is_described(m.span(), described, sentence):
+            found = [_as_remark(f) for f in found]
+        result.extend(found)
     return result
+
+
+def _commentator_descriptions(sentence: str) -> list[tuple[int, int]]:
+    """Spans of appositions that introduce an analyst or bystander: ', a shipping analyst in
+    Oslo', ', a seafarer from the port'."""
+    return [m.span() for m in _DESCRIPTION.finditer(sentence) if is_commentator(m.group())]
+
+
+def _is_described(span: tuple[int, int], described: list[tuple[int, int]], text: str) -> bool:
+    """A name introduced as an analyst or bystander, or named inside that introduction, or
+    preceded by such a noun ('analyst Ola Berg'): comment and colour, not a party."""
+    start, end = span
+    if any(a <= start < b or end == a for a, b in described):
+        return True
+    before = text[:start].split()[-1:] or [""]
+    return is_commentator(before[0])
+
+
+def _as_remark(fact: Fact) -> Fact:
+    if fact.kind in (FactKind.PERSON, FactKind.ENTITY, FactKind.WORD, FactKind.PLACE):
+        return Fact(FactKind.REMARK, "remark:" + fact.key.split(":", 1)[1], fact.text)
+    return fact
 
 
 def _titled_nearby(before: str, after: str) -> bool:

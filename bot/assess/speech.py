@@ -38,6 +38,16 @@ _COMMENTATOR = re.compile(
     r"relatives?|brother|sister|mother|father|son|daughter|wife|husband|pensioner|student)\b",
     re.I,
 )
+
+
+def is_commentator(text: str) -> bool:
+    """Whether a phrase names an analyst, scholar or bystander ('a shipping analyst').
+
+    'Former' marks a former official's quote as comment, but a former official named
+    in a sentence may still be acting (an envoy), so it does not mark a name."""
+    return any(m.group().lower() != "former" for m in _COMMENTATOR.finditer(text))
+
+
 _SAY = (
     r"(?:said|says|told\s+(?:\w+\s+){0,3}?|added|stressed|noted|warned|insisted|denied|"
     r"announced|confirmed|stated|declared|pledged|urged|argued|accused\s+\S+(?:\s+\S+)?\s+of|"

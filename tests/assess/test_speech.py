@@ -9,8 +9,8 @@ from bot.assess.speech import utterances
 
 
 def spoken(sentence: str, context: str = "") -> list[tuple[FactKind, str]]:
-    kinds = (FactKind.QUOTE, FactKind.STATEMENT, FactKind.REMARK)
-    return [(f.kind, f.text) for f in extract_facts(sentence, context=context) if f.kind in kinds]
+    facts = extract_facts(sentence, context=context)
+    return [(f.kind, f.text) for f in facts if f.key.startswith(("quote:", "statement:"))]
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,33 @@ def test_a_shorter_quoting_of_a_long_quote_is_contained_in_its_key() -> None:
 )
 def test_no_speech(sentence: str) -> None:
     assert spoken(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        pytest.param(
+            "“It will not last,” said Ola Berg, a shipping analyst in Oslo.",
+            "Ola Berg",
+            id="analyst",
+        ),
+        pytest.param("Analyst Ola Berg expects delays.", "Ola Berg", id="analyst-before-name"),
+        pytest.param(
+            "“We waited,” said Lena Holm, a resident of the island.", "Lena Holm", id="resident"
+        ),
+    ],
+)
+def test_a_name_introduced_as_analyst_or_bystander_is_a_remark(sentence: str, name: str) -> None:
+    kinds = {f.text: f.kind for f in extract_facts(sentence)}
+    assert kinds[name] is FactKind.REMARK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("It was signed by Kasimir Vell, the president, in Brava.", id="official"),
+        pytest.param("Former President Ilse Moor met the envoy.", id="former-official"),
+    ],
+)
+def test_a_party_named_with_a_title_is_not_a_remark(sentence: str) -> None:
+    assert FactKind.REMARK not in {f.kind for f in extract_facts(sentence)}
