@@ -22,7 +22,8 @@ from datetime import datetime
 # tank or academic body ("Institute for ...", "Centre of ..."), or a verb of opinion.
 _COMMENTATOR = re.compile(
     r"\b(?:analysts?|experts?|professors?|researchers?|scholars?|fellows?|commentators?|"
-    r"columnists?|historians?|economists?|strategists?|observers?|think[- ]tanks?|retired)\b"
+    r"columnists?|historians?|economists?|strategists?|observers?|think[- ]tanks?|retired|"
+    r"lawyers?|consultants?)\b"
     r"|\b(?:Institute|Centre|Center|Forum|Foundation|School|Academy|University) (?:for|of)\b"
     r"|\b(?:thinks|believes|argues|reads it|suspects|doubts)\b",
     re.I,
@@ -42,6 +43,11 @@ _ATTRIBUTION = re.compile(
 )
 # A sentence that only hands the floor back to the last speaker: a quote, or "he said".
 _CONTINUED = re.compile(r"^[\"“‘']|\b(?:he|she|they) (?:said|added|says)\b", re.I)
+_PRONOUN_SAID = re.compile(r"\b(?:he|she|they) (?:said|added|says)\b", re.I)
+_OPENS_QUOTE = re.compile(r"^[\"“‘]")
+_QUOTE_MARK = re.compile(r"[\"“”]")
+# A quote attributed at its end runs back at most this many sentences.
+QUOTE_BACK = 3
 _QUESTION_HEADLINE = re.compile(r"^(?:why|what|how|who|where|when|is|can|will|does)\b|\?\s*$", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 # A year this many years or more before publication is history, not this story's news.
@@ -87,7 +93,7 @@ def comment_signs(
     history = sum(1 for s in sentences if recalls_history(s, now_year))
     lead = " ".join(sentences[:2])
     return CommentSigns(
-        commentators=sum(1 for s in sentences if _COMMENTATOR.search(s)) / count,
+        commentators=len(_commentators_floor(sentences)) / count,
         hedges=sum(1 for s in sentences if _writer_hedges(s)) / count,
         history=history / count,
         unattributed_lead=bool(sentences) and not _ATTRIBUTION.search(lead),
@@ -103,16 +109,52 @@ def commentary_positions(sentences: Sequence[str], published: datetime | None) -
     the sentences where a comment piece may still report a development.
     """
     now_year = published.year if published else _latest_year(sentences)
-    found: set[int] = set()
-    previous = False
+    found = set(_commentators_floor(sentences))
     for position, sentence in enumerate(sentences):
-        speaker = bool(_COMMENTATOR.search(sentence)) or (
-            previous and bool(_CONTINUED.search(sentence))
-        )
-        if speaker or _writer_hedges(sentence) or recalls_history(sentence, now_year):
+        if _writer_hedges(sentence) or recalls_history(sentence, now_year):
             found.add(position)
-        previous = speaker
     return frozenset(found)
+
+
+def _commentators_floor(sentences: Sequence[str]) -> set[int]:
+    """Sentences where a commentator speaks: theirs, and the quote running into or out of them.
+
+    A quote of several sentences is attributed once, at its end or its start;
+    the floor stays with that speaker for the whole quote.
+    """
+    found: set[int] = set()
+    for position, sentence in enumerate(sentences):
+        if not _COMMENTATOR.search(sentence):
+            continue
+        found.add(position)
+        after = position + 1
+        while after < len(sentences) and _continues(sentences[after]):
+            found.add(after)
+            after += 1
+        found.update(_quote_opening_before(sentences, position))
+    return found
+
+
+def _continues(sentence: str) -> bool:
+    """A sentence that keeps the floor with the last speaker (not one naming a new one)."""
+    if _PRONOUN_SAID.search(sentence):
+        return True
+    return bool(_CONTINUED.search(sentence)) and not _ATTRIBUTION.search(sentence)
+
+
+def _quote_opening_before(sentences: Sequence[str], position: int) -> list[int]:
+    """The sentences of a quote that opened before its attribution at `position`."""
+    if not _QUOTE_MARK.search(sentences[position]):
+        return []
+    run: list[int] = []
+    for before in range(position - 1, max(position - 1 - QUOTE_BACK, -1), -1):
+        text = sentences[before]
+        if _OPENS_QUOTE.match(text) and len(_QUOTE_MARK.findall(text)) == 1:
+            return [*run, before]
+        if _QUOTE_MARK.search(text):
+            return []
+        run.append(before)
+    return []
 
 
 def _writer_hedges(sentence: str) -> bool:

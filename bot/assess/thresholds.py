@@ -86,7 +86,7 @@ class Thresholds:
     # sentences quoting commentators, hedging, recalling history, plus 0.25 each for a
     # lead that attributes nothing and a question headline) is read as comment. Replays
     # of the three streams: novel reports and flashes score 0-0.38, analyses and
-    # explainers 0.54-0.72 (re-reports and round-ups 0.31-0.37 stay news); 0.45 is in
+    # explainers 0.50-0.96 (re-reports and round-ups 0.31-0.37 stay news); 0.45 is in
     # the gap.
     comment_score_min: float = 0.45
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.assess.comment import comment_signs
+from bot.assess.comment import comment_signs, commentary_positions
 from bot.assess.thresholds import DEFAULT_THRESHOLDS
 
 WHEN = datetime(2024, 5, 20, 9, 0, tzinfo=UTC)
@@ -81,3 +81,38 @@ HISTORY = [
 @pytest.mark.parametrize(("sentence", "history"), HISTORY)
 def test_history_is_years_long_before_publication(sentence: str, history: bool) -> None:
     assert (comment_signs("x", [sentence], WHEN).history > 0) is history
+
+
+FLOOR = [
+    pytest.param(
+        [
+            "\u201cThe texts are vague.",
+            "Everyone will read them their own way,\u201d said Ana Ruiz, a lawyer in Lunsk.",
+        ],
+        {0, 1},
+        id="quote-attributed-at-its-end",
+    ),
+    pytest.param(
+        [
+            "\u201cThe texts are vague,\u201d said Ana Ruiz, a researcher in Lunsk.",
+            "\u201cEveryone will read them their own way.\u201d",
+        ],
+        {0, 1},
+        id="quote-running-on-after-attribution",
+    ),
+    pytest.param(
+        [
+            "\u201cThe texts are vague,\u201d said Ana Ruiz, a researcher in Lunsk.",
+            "\u201cWe will sign on Monday,\u201d the foreign minister said.",
+        ],
+        {0},
+        id="next-speaker-takes-the-floor",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentences", "argument"), FLOOR)
+def test_a_commentator_keeps_the_floor_for_the_whole_quote(
+    sentences: list[str], argument: set[int]
+) -> None:
+    assert set(commentary_positions(sentences, WHEN)) == argument
