@@ -94,8 +94,9 @@ def judge_novelty(
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
+    flash = len(analysis.sentences) <= thresholds.short_article_sentences
     counted = [
-        _weight(f, c.sentence.position)
+        _weight(f, c.sentence.position, flash)
         for c in carriers
         for f in c.new_facts
         if (not analysis.is_comment or (f.comment_evidence and c.sentence.position not in argument))
@@ -115,13 +116,14 @@ def judge_novelty(
     return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
 
 
-def _weight(fact: Fact, position: int) -> float:
-    """A fact's weight; a new day in the first sentence dates the development itself.
+def _weight(fact: Fact, position: int, flash: bool) -> float:
+    """A fact's weight; in a wire flash, a new day in the first sentence dates the news.
 
-    "Russia said on Monday it was suspending..." : the lead's day is when the
-    news happened, as much a date as "July 17"; days further down date background.
+    "FLASH: Russia says on Monday it suspends..." : a flash is one development, and
+    its lead's day is when it happened, as much a date as "July 17". In longer
+    pieces the lead's day is as often scene-setting ("woke up on Thursday to...").
     """
-    if fact.kind is FactKind.DAY and position == 0:
+    if flash and fact.kind is FactKind.DAY and position == 0:
         return KIND_RULES[FactKind.DATE].weight
     return fact.weight
 

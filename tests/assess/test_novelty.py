@@ -149,6 +149,16 @@ LEAD_DAY = [
     ),
     pytest.param(
         (
+            "The market in Lunsk woke up on Tuesday to the news from Brava.",
+            "Arvania's envoy Hana Sorel had met Tollish officials there, traders said.",
+            "Tolland still says it will not give up territory for a ceasefire.",
+            "Prices of flour stayed where they were.",
+        ),
+        False,
+        id="scene-setting-day-in-a-longer-piece",
+    ),
+    pytest.param(
+        (
             "Arvania's envoy Hana Sorel is still waiting for a date for her trip to Brava.",
             "Tolland said on Tuesday that it would not give up territory for a ceasefire.",
         ),
