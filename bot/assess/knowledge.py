@@ -119,8 +119,18 @@ class KnowledgeIndex:
                     self._names.add(token)
 
     def knows(self, fact: Fact) -> bool:
-        """Whether every part of the fact has been mentioned before (names word by word)."""
-        return all(token in self._fact_doc for token in fact.tokens)
+        """Whether every part of the fact has been mentioned before (names word by word).
+
+        A span of days ("between May 15 and 26") is known when both its ends are:
+        it only sums up dates already reported.
+        """
+        return all(token in self._fact_doc or self._knows_both_ends(token) for token in fact.tokens)
+
+    def _knows_both_ends(self, token: str) -> bool:
+        kind, _, body = token.partition(":")
+        if ".." not in body:
+            return False
+        return all(f"{kind}:{end}" in self._fact_doc for end in body.split("..", 1))
 
     def published(self, doc_key: str) -> datetime | None:
         """When a known document was published (None for corpus texts)."""

@@ -8,6 +8,8 @@ import pytest
 
 from bot.assess import Assessor
 from bot.assess.analysis import analyse
+from bot.assess.facts import Fact, FactKind
+from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.speakers import colour_positions
 from bot.domain import Document
 from tests.assess.conftest import article, replay
@@ -138,3 +140,18 @@ SPEAKERS = [
 def test_colour_is_what_bystanders_say(sentences: list[str], colour: list[int]) -> None:
     analysis = analyse(Document("x", "t", "\n\n".join(sentences)), set())
     assert sorted(colour_positions(analysis.sentences)) == colour
+
+
+SPANS = [
+    pytest.param("date:2024-05-15..2024-05-26", True, id="both-ends-known"),
+    pytest.param("date:2024-05-15..2024-05-30", False, id="one-end-new"),
+    pytest.param("date:2024-05-15", True, id="single-known-day"),
+]
+
+
+@pytest.mark.parametrize(("key", "known"), SPANS)
+def test_a_span_of_known_days_is_known(key: str, known: bool) -> None:
+    index = KnowledgeIndex()
+    days = [Fact(FactKind.DATE, f"date:2024-05-{d}", d) for d in ("15", "26")]
+    index.add("a1", [("Li visited Kyiv on May 15 and Moscow on May 26.", ["li"])], days)
+    assert index.knows(Fact(FactKind.DATE, key, key)) is known
