@@ -27,6 +27,15 @@ _DATELINE = re.compile(
     rf"^[A-Z][A-Z .'/-]{{2,40}}(?:,\s*{_DATELINE_DAY}|,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*"
     r"(?:\([^)]{1,40}\))?\s*[-–—]+\s+"
 )
+# "Warsaw, 19. May 2023 – ": a title-case place counts as a dateline only with a day.
+_TITLE_DATELINE = re.compile(
+    rf"^[A-Z][a-z]+(?:[ /-][A-Z][a-z]+)?,\s*{_DATELINE_DAY}\s*(?:\([^)]{{1,40}}\))?\s*[-–—]+\s+"
+)
+# "Beijing: Li Hui met ...": a place and a colon opening the lead.
+_COLON_DATELINE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}:\s+(?=[A-Z])")
+# "19." before a month name is a day, not the end of a sentence.
+_DAY_DOT = re.compile(r"\b\d{1,2}\.$")
+_MONTH_START = re.compile(r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # "Quote: “...”": a layout label above a pull quote, not a word of the article.
 _QUOTE_LABEL = re.compile(r"^(?:quote|quotation)\s*:\s*(?=[\"“„«])", re.I)
 _OUTLET_LEAD = re.compile(r"^\([A-Z][\w .&-]{1,30}\)\s*[-–—]+\s*")
@@ -74,12 +83,15 @@ def clean_text(raw: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs with wire boilerplate removed; single newlines also split (corpus style)."""
-    result = []
+    result: list[str] = []
     for block in re.split(r"\n\s*\n|\n", text):
         para = block.strip()
         if not para or _BOILERPLATE.match(para) or _is_heading(para):
             continue
-        para = _OUTLET_LEAD.sub("", _DATELINE.sub("", para)).strip()
+        para = _TITLE_DATELINE.sub("", _DATELINE.sub("", para))
+        para = _OUTLET_LEAD.sub("", para).strip()
+        if not result:
+            para = _COLON_DATELINE.sub("", para)
         para = _QUOTE_LABEL.sub("", para)
         if para:
             result.append(para)
@@ -98,14 +110,23 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for para in paragraphs(text):
         pending = ""
-        for piece in _SENT_END.split(para):
+        pieces = _SENT_END.split(para)
+        for index, piece in enumerate(pieces):
             pending = f"{pending} {piece}".strip() if pending else piece.strip()
-            if not _ABBREV.search(pending):
+            following = pieces[index + 1] if index + 1 < len(pieces) else ""
+            if not _continues(pending, following):
                 sentences.append(pending)
                 pending = ""
         if pending:
             sentences.append(pending)
     return [s for s in sentences if _has_words(s)]
+
+
+def _continues(pending: str, following: str) -> bool:
+    """An abbreviation ("Feb.", "U.S.") or a day before its month ("19. May") ends no sentence."""
+    if _ABBREV.search(pending):
+        return True
+    return bool(_DAY_DOT.search(pending) and _MONTH_START.match(following))
 
 
 def _has_words(sentence: str) -> bool:
