@@ -48,15 +48,22 @@ def is_commentator(text: str) -> bool:
     return any(m.group().lower() != "former" for m in _COMMENTATOR.finditer(text))
 
 
+# Verbs of saying that take a clause, with or without "that": "Mao said it would ...".
 _SAY = (
-    r"(?:said|says|told\s+(?:\w+\s+){0,3}?|added|stressed|noted|warned|insisted|denied|"
-    r"announced|confirmed|stated|declared|pledged|urged|argued|accused\s+\S+(?:\s+\S+)?\s+of|"
-    r"promised|signalled|signaled|maintained|reiterated|repeated|acknowledged|admitted|"
-    r"claimed|rejected|dismissed|vowed|assured\s+\S+(?:\s+\S+)?)"
+    r"(?:said|says|told\s+(?:\w+\s+){0,3}?|added|stressed|noted|warned|insisted|argued|"
+    r"promised|pledged|signalled|signaled|maintained|reiterated|repeated|acknowledged|admitted|"
+    r"claimed|vowed|assured\s+\S+(?:\s+\S+)?)"
 )
+# Verbs that also take a plain object ("announced its return", "denied the report"): they
+# report speech only with "that".
+_SAY_THAT = (
+    r"(?:announced|confirmed|stated|declared|denied|rejected|dismissed|"
+    r"accused\s+\S+(?:\s+\S+)?\s+of)"
+)
+_SPEAKER_WORDS = r"(?P<speaker>(?:[\w'’.-]+\s+){0,8}?[\w'’.-]+)"
 _LEADING = re.compile(
-    rf"^(?P<speaker>(?:[\w'’.-]+\s+){{0,8}}?[\w'’.-]+)\s+{_SAY}(?:\s+on\s+\w+)?,?\s+(?:that\s+)?"
-    r"(?P<content>.+)$"
+    rf"^{_SPEAKER_WORDS}\s+(?:{_SAY}(?:\s+on\s+\w+)?,?\s+(?:that\s+)?|"
+    rf"{_SAY_THAT}(?:\s+on\s+\w+)?,?\s+that\s+)(?P<content>.+)$"
 )
 # A trailing attribution sits this close to the end: ", the ministry said on Friday."
 TRAILING_TAIL_CHARS = 60

@@ -101,6 +101,10 @@ def test_a_shorter_quoting_of_a_long_quote_is_contained_in_its_key() -> None:
     "sentence",
     [
         pytest.param("He said it.", id="too-short"),
+        pytest.param(
+            "Russia announced its return to the deal after guarantees from the other side.",
+            id="verb-with-an-object",
+        ),
         pytest.param("The ferry left the harbour on time despite the storm.", id="no-speech"),
     ],
 )
