@@ -14,6 +14,7 @@ lead (a date, a place, a number), so it is not a re-telling.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,14 +68,18 @@ def retold_development(
     analysis: Analysis,
     index: KnowledgeIndex,
     thresholds: Thresholds,
-    published: date | None = None,
+    nearest: Sequence[Match | None],
 ) -> Retold | None:
-    """The known development the lead re-tells: every event fact known, a known sentence close."""
+    """The known development the lead re-tells: every event fact known, a known sentence close.
+
+    `nearest` holds each sentence's closest known sentence (novelty finds them anyway).
+    """
     lead = analysis.sentences[: thresholds.lead_sentences]
     facts = [f for s in lead for f in s.facts if f.kind in EVENT_KINDS]
     if not facts or not all(index.knows(f) for f in facts):
         return None
-    matches = [m for m in (index.nearest(s.terms) for s in lead) if m is not None]
+    published = analysis.published
+    matches = [m for m in nearest[: len(lead)] if m is not None]
     # The corpus describes what was planned or possible ("can be renewed"); only an
     # earlier alert reports a development that has happened and can be re-told.
     matches = [m for m in matches if not index.is_baseline(m.doc_key)]

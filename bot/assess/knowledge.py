@@ -50,7 +50,10 @@ class KnowledgeIndex:
         self._sentences: list[str] = []
         self._sentence_terms: list[tuple[str, ...]] = []
         self._sentence_doc: array[int] = array("I")
-        self._sentence_names: list[frozenset[str]] = []
+        # Tuples, not sets: a tuple of strings drops out of the garbage collector's
+        # tracking, and with half a million sentences set objects made GC pauses the
+        # slowest part of assessing (benchmark p99 at 100k).
+        self._sentence_names: list[tuple[str, ...]] = []
         self._doc_keys: list[str] = []
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
@@ -104,7 +107,7 @@ class KnowledgeIndex:
             self._published[doc_key] = published
         for position, (text, sentence_terms) in enumerate(sentences):
             sid = len(self._sentences)
-            self._sentence_names.append(names[position] if names else frozenset())
+            self._sentence_names.append(tuple(names[position]) if names else ())
             unique = tuple(self._intern.setdefault(t, t) for t in dict.fromkeys(sentence_terms))
             self._sentences.append(text)
             self._sentence_terms.append(unique)
@@ -160,7 +163,7 @@ class KnowledgeIndex:
                 self._cosine(weights, query_norm, sid),
                 self._sentences[sid],
                 self._doc_keys[self._sentence_doc[sid]],
-                self._sentence_names[sid],
+                frozenset(self._sentence_names[sid]),
             )
             for sid in self._candidates(weights)
         ]

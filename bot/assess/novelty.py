@@ -66,13 +66,13 @@ def judge_novelty(
     An article whose lead re-tells a known development (see `events`) counts
     only new dates, numbers and officials.
     """
-    retold = retold_development(analysis, index, thresholds, analysis.published)
+    nearest_known = [index.nearest(s.terms) for s in analysis.sentences]
+    retold = retold_development(analysis, index, thresholds, nearest_known)
     colour = colour_positions(analysis.sentences)
     seen: set[str] = set()
     carriers: list[SentenceNovelty] = []
     known_sources: Counter[str] = Counter()
-    for sentence in analysis.sentences:
-        nearest = index.nearest(sentence.terms)
+    for sentence, nearest in zip(analysis.sentences, nearest_known, strict=True):
         covered = nearest is not None and nearest.similarity >= thresholds.covered_similarity
         # Words said on a point already known restate it: a reworded readout is no news.
         restated = nearest is not None and nearest.similarity >= thresholds.restated_similarity
