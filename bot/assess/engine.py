@@ -48,7 +48,7 @@ class Assessor:
             self._observe(doc, analysis)
             self._add_knowledge(doc, analysis, baseline=True)
             analyses.append(analysis)
-        self._profile = StoryProfile(topic, analyses)
+        self._profile = StoryProfile(topic, analyses, thresholds)
 
     @property
     def size(self) -> int:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis
 from bot.assess.sides import joint_sentences, sides_in
-from bot.assess.story import StoryVocabulary, lead_terms
+from bot.assess.story import StoryVocabulary, lead_bar, lead_terms
 from bot.assess.thresholds import Thresholds
 from bot.assess.topic import Topic
 
@@ -43,9 +43,12 @@ class Relevance:
 class StoryProfile:
     """The corpus's word profile, the story's derived vocabulary and the topic's sides."""
 
-    def __init__(self, topic: Topic, corpus: Sequence[Analysis]) -> None:
+    def __init__(self, topic: Topic, corpus: Sequence[Analysis], thresholds: Thresholds) -> None:
         self.topic = topic
         self.vocabulary = StoryVocabulary.derive(corpus, topic.terms)
+        self.lead_bar = lead_bar(
+            corpus, thresholds.lead_sentences, thresholds.lead_bar_share, thresholds.lead_bar_floor
+        )
         shares: dict[str, int] = {}
         for analysis in corpus:
             for term in analysis.doc_terms:
@@ -82,12 +85,15 @@ def _by_subject(
     profile: StoryProfile, analysis: Analysis, overlap: float, thresholds: Thresholds
 ) -> Relevance:
     evidence = profile.vocabulary.evidence(lead_terms(analysis, thresholds.lead_sentences))
-    lead = min(1.0, evidence.weight / thresholds.lead_evidence_full)
+    lead = min(1.0, evidence.weight / (2 * profile.lead_bar))
     words = min(1.0, overlap / thresholds.overlap_full)
     score = round((2 * lead + words) / 3, 4)
-    relevant = evidence.weight >= thresholds.lead_evidence_min
+    relevant = evidence.weight >= profile.lead_bar
     listed = ", ".join(evidence.found[:6]) or "none of its words"
-    detail = f"lead carries the story's {listed} ({evidence.weight:.1f}), overlap {overlap:.2f}"
+    detail = (
+        f"lead carries the story's {listed} ({evidence.weight:.1f} of {profile.lead_bar:.1f} "
+        f"needed), overlap {overlap:.2f}"
+    )
     reason = f"relevant: {detail}" if relevant else f"not relevant: lead is off-story: {detail}"
     return Relevance(score, overlap, relevant, reason)
 

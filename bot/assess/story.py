@@ -15,6 +15,7 @@ of any one story.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,8 +33,11 @@ CORE_DOC_SHARE = 0.6
 BURST_MIN = 2.0
 # A phrase must occur at least this often in the corpus, in at least two texts.
 PHRASE_MIN = 2
-# A name is half the evidence of a subject word (see the module docstring).
+# A name is half the evidence of a subject word (see the module docstring)...
 NAME_WEIGHT = 0.5
+# ...unless (nearly) every corpus text names it: then it is central to the story (its
+# main party, place or person) and counts as much as a subject word.
+CENTRAL_MISSING = 1
 
 # Vocabulary of news prose in general: dates and times, counts, the people who speak
 # in every story, the verbs of attribution and reporting. Never evidence of a story.
@@ -67,6 +71,7 @@ class StoryVocabulary:
     subject: frozenset[str]
     phrases: frozenset[str]
     names: frozenset[str]
+    central: frozenset[str] = frozenset()
 
     @classmethod
     def derive(cls, corpus: Sequence[Analysis], extra_terms: Iterable[str] = ()) -> StoryVocabulary:
@@ -97,20 +102,42 @@ class StoryVocabulary:
             and phrase_freq[p] >= PHRASE_MIN
             and any(w in lowercase and _content(w) for w in p.split())
         }
-        return cls(frozenset(subject), frozenset(phrases), frozenset(core - subject))
+        names = core - subject
+        central = {n for n in names if doc_freq[n] >= len(corpus) - CENTRAL_MISSING}
+        return cls(frozenset(subject), frozenset(phrases), frozenset(names), frozenset(central))
 
     def evidence(self, segments: Sequence[Sequence[str]]) -> Evidence:
-        """Distinct subject words (1 each), phrases (1 each) and names (0.5 each) found."""
+        """Distinct subject words, phrases and central names (1 each), other names (0.5)."""
         found = dict.fromkeys(t for seg in segments for t in seg)
         pairs = dict.fromkeys(p for seg in segments for p in _pairs(seg) if p in self.phrases)
         subject = [t for t in found if t in self.subject]
         names = [t for t in found if t in self.names]
-        weight = len(subject) + len(pairs) + NAME_WEIGHT * len(names)
+        central = sum(1 for t in names if t in self.central)
+        weight = len(subject) + len(pairs) + central + NAME_WEIGHT * (len(names) - central)
         return Evidence(weight, (*subject, *pairs, *names))
 
     def describe(self) -> str:
         """A name for a story nobody named: its phrases, else its subject words."""
         return ", ".join(sorted(self.phrases)[:3] or sorted(self.subject)[:3]) or "the story"
+
+
+def lead_bar(corpus: Sequence[Analysis], sentences: int, share: float, floor: float) -> float:
+    """How much story vocabulary an on-story lead carries, learned from the corpus itself.
+
+    Each corpus text's headline and lead are weighed against the vocabulary of
+    the OTHER texts (leave one out), as a new article's lead would be; the bar
+    is a share of the median. A story told through a few names, or one with a
+    small vocabulary, gets a lower bar than one with a rich vocabulary, instead
+    of one count for every story. A corpus of one text gives only the floor.
+    """
+    if len(corpus) < 2:
+        return floor
+    weights = []
+    for i, analysis in enumerate(corpus):
+        others = StoryVocabulary.derive([*corpus[:i], *corpus[i + 1 :]])
+        lead = [terms(analysis.headline)] + [s.terms for s in analysis.sentences[1 : 1 + sentences]]
+        weights.append(others.evidence(lead).weight)
+    return max(floor, share * statistics.median(weights))
 
 
 def lead_terms(analysis: Analysis, sentences: int) -> list[list[str]]:

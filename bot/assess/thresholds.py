@@ -38,13 +38,15 @@ class Thresholds:
     # Relevance by the story's subject (no sides in the topic file): the headline and
     # this many first sentences are the lead, where news says what the article is about.
     lead_sentences: int = 2
-    # Story vocabulary the lead must carry (story.Evidence: a subject word or phrase 1,
-    # a name 0.5). Grain replay, no topic file: on-story leads carry 5 or more (a
-    # copy 3), off-story leads sharing words (trade, war news, other UN appeals) at
-    # most 3. 4 sits in that gap.
-    lead_evidence_min: float = 4.0
-    # The lead signal saturates here (twice the gap's upper edge is needless).
-    lead_evidence_full: float = 6.0
+    # The lead's story vocabulary (story.Evidence: a subject word, phrase or central name
+    # 1, another name 0.5) must reach this share of the median that the corpus texts' own
+    # leads carry against the other corpus texts' vocabulary (story.lead_bar). Grain
+    # replay: corpus leads carry 5-15 (median 13), on-story stream leads 5 or more,
+    # off-story ones (trade, war news, other UN appeals) at most 4; 0.35 x 13 = 4.55.
+    lead_bar_share: float = 0.35
+    # ...but never less than two pieces of story vocabulary (a one-text corpus has no
+    # leave-one-out figure and gets this bar).
+    lead_bar_floor: float = 2.0
 
     # Copies. Syndicated, trimmed or reordered dev copies share 76-91% of the smaller
     # text's sampled shingles; independent reports of the same event at most 6%.

@@ -128,3 +128,76 @@ def test_vocabulary_roles(term: str, role: str) -> None:
 def test_background_is_news_prose_not_a_story() -> None:
     assert {"official", "week", "spokesman"} <= NEWS_BACKGROUND
     assert not {"grain", "ferry", "envoy", "ceasefire"} & NEWS_BACKGROUND
+
+
+# A story carried by names: a leader, her country and a rival, with few subject words
+# of its own (each text is about what Ilse Varga of Dornmark does next).
+NAMES_CORPUS = [
+    Document(
+        f"corpus:varga{i}.txt",
+        title,
+        body,
+    )
+    for i, (title, body) in enumerate(
+        [
+            (
+                "Varga wins Dornmark vote",
+                "Ilse Varga won Dornmark's election on Sunday, beating Oskar Tamm.\n\n"
+                "Varga, who led Dornmark's opposition for years, said Dornmark wanted change.\n\n"
+                "Tamm conceded and said he would stay in politics.",
+            ),
+            (
+                "Varga sworn in",
+                "Ilse Varga was sworn in as Dornmark's leader on Friday.\n\n"
+                "Varga promised Dornmark a new cabinet within a week; Tamm stayed away.",
+            ),
+            (
+                "Varga names her team",
+                "Dornmark's new leader Ilse Varga named her cabinet on Monday.\n\n"
+                "Varga kept two of Tamm's people; Tamm called the choice clever.\n\n"
+                "Dornmark's parliament will vote on the cabinet next week.",
+            ),
+            (
+                "Tamm returns to parliament",
+                "Oskar Tamm took his seat in Dornmark's parliament on Tuesday.\n\n"
+                "Tamm said he would watch Varga closely; Varga welcomed him back.",
+            ),
+        ]
+    )
+]
+
+NAMES_CASES = [
+    pytest.param(
+        "Varga visits Tamm's home town",
+        ("Ilse Varga visited Tamm's home town of Selby on Thursday, Dornmark's radio said.",),
+        True,
+        id="names-story-lead-with-its-central-names",
+    ),
+    pytest.param(
+        "Selby harbour reopens",
+        (
+            "Selby's harbour reopened on Thursday after a storm closed it for a week.",
+            "Fishermen said the damage was smaller than feared.",
+            "Dornmark's coastguard said the channel was clear.",
+        ),
+        False,
+        id="same-country-other-subject",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "paragraphs", "relevant"), NAMES_CASES)
+def test_relevance_of_a_story_carried_by_names(
+    title: str, paragraphs: tuple[str, ...], relevant: bool
+) -> None:
+    assessor = Assessor(Topic(name=""), NAMES_CORPUS)
+    verdict = assessor.assess(article("x", title, *paragraphs))
+    assert verdict.relevant is relevant, verdict.reasons
+
+
+def test_the_lead_bar_is_learned_from_each_corpus() -> None:
+    """A name-carried story asks less of a lead than a story with a rich subject vocabulary."""
+    names = Assessor(Topic(name=""), NAMES_CORPUS)._profile.lead_bar
+    ferry = Assessor(Topic(name=""), FERRY_CORPUS)._profile.lead_bar
+    assert names < ferry
+    assert names >= 2.0
