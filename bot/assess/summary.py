@@ -74,11 +74,18 @@ def summarise(
 def _before(
     chosen: list[SentenceNovelty], limits: Thresholds, index: KnowledgeIndex, year: int | None
 ) -> Match | None:
-    """The known sentence closest to a summary sentence among those on the same point."""
+    """The known sentence closest to a summary sentence among those on the same point.
+
+    The sentence carrying the most new facts (the development) is searched in
+    depth; for the others their closest known sentence, found by novelty, is
+    enough (each search costs a posting-list scan).
+    """
+    main = max(chosen, key=lambda c: c.weight)
+    pairs = [(main, match) for match in index.similar(main.sentence.terms)]
+    pairs += [(c, c.nearest) for c in chosen if c is not main and c.nearest is not None]
     candidates = [
         match
-        for carrier in chosen
-        for match in index.similar(carrier.sentence.terms)
+        for carrier, match in pairs
         if _same_point(sentence_names(carrier.sentence), match, limits, year)
     ]
     return max(candidates, key=lambda m: m.similarity, default=None)
