@@ -21,8 +21,9 @@ from bot.assess.text import (
     clean_text,
     lower_words,
     paragraphs,
-    split_sentences,
+    sentences_of,
     terms,
+    terms_of,
     words,
 )
 from bot.domain import Document
@@ -94,16 +95,18 @@ def analyse(
     lowercase = {w for w in all_words if w.islower()}
     known_lower = _Either(lowercase, common_words)
     sentences = []
-    texts = split_sentences(body)
+    paras = paragraphs(body)
+    texts = sentences_of(paras)
+    tokens = [words(text) for text in texts]
     reference = published or undated_reference(texts)
-    mid_caps = _mid_sentence_capitals(texts)
+    mid_caps = {w for ws in tokens for w in ws[1:] if w[:1].isupper()}
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
         found = extract_facts(text, known_lower, context, reference, names)
         facts = [f for f in found if _keep(f, text, mid_caps, names)]
-        sentence_terms = terms(text)
-        sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
-    body_words = lower_words("\n".join(paragraphs(body)))
+        lowered = [w.lower().replace(".", "") for w in tokens[position]]
+        sentences.append(Sentence(position, text, terms_of(tokens[position]), lowered, facts))
+    body_words = lower_words("\n".join(paras))
     doc_terms = {t for s in sentences for t in s.terms} | set(terms(title))
     return Analysis(
         headline=title or (sentences[0].text[:120] if sentences else ""),
@@ -126,15 +129,8 @@ def clean_title(title: str) -> str:
 
 
 def _lowered(text: str) -> list[str]:
+    """Lowercase words without dots ('U.S.' -> 'us'): what relevance matches phrases on."""
     return [w.lower().replace(".", "") for w in words(text)]
-
-
-def _mid_sentence_capitals(texts: list[str]) -> set[str]:
-    """Capitalised words seen after a sentence's first word: names, not grammar."""
-    found: set[str] = set()
-    for sentence in texts:
-        found.update(w for w in words(sentence)[1:] if w[:1].isupper())
-    return found
 
 
 def _keep(fact: Fact, sentence: str, mid_caps: set[str], names: NameVocabulary | None) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.assess.dates import DateKind, find_dates
 from bot.assess.gazetteer import (
@@ -286,8 +287,12 @@ def _is_title(low: str) -> bool:
 
 def _is_state_form(tokens: list[str], parts: list[str]) -> bool:
     """'People's Republic', 'the Federation': a state's formal words, not a new name."""
-    place = canonical_place(fold_letters(" ".join(tokens)))
-    return place is None and all(p in STATE_FORMS for p in parts)
+    return all(p in STATE_FORMS for p in parts) and _place_of(" ".join(tokens)) is None
+
+
+@lru_cache(maxsize=1 << 14)
+def _place_of(name: str) -> str | None:
+    return canonical_place(fold_letters(name))
 
 
 def _is_noise(low: str) -> bool:
@@ -297,7 +302,7 @@ def _is_noise(low: str) -> bool:
 def _entity_fact(tokens: list[str], parts: list[str], titled: bool) -> Fact:
     name = " ".join(tokens)
     key_tokens = " ".join(parts)
-    if canonical_place(fold_letters(name)):
+    if _place_of(name):
         kind = FactKind.PLACE
     elif titled:
         kind = FactKind.PERSON

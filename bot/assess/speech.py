@@ -98,16 +98,16 @@ def utterances(sentence: str, context: str = "") -> list[Utterance]:
     """Quotations and reported speech of one sentence; `context` (its neighbours) tells who
     speaks when a quotation runs on past the sentence that attributes it."""
     sentence = _LABEL.sub("", sentence)
-    comment = bool(_COMMENTATOR.search(sentence) or _COMMENTATOR.search(context))
-    found = _quotations(sentence, comment)
-    if not found and not any(c in sentence for c in _OPEN + _CLOSE):
+    if not any(c in sentence for c in _OPEN + _CLOSE):
         reported = _reported(sentence)
-        if reported is not None:
-            found.append(reported)
+        return [reported] if reported is not None else []
+    found = _quotations(sentence)
+    if found and (_COMMENTATOR.search(sentence) or _COMMENTATOR.search(context)):
+        found = [Utterance(u.key, u.text, u.quoted, True) for u in found]
     return found
 
 
-def _quotations(sentence: str, comment: bool) -> list[Utterance]:
+def _quotations(sentence: str) -> list[Utterance]:
     """Quotes in marks, and the unclosed or unopened piece of one that spans sentences."""
     pieces = []
     rest = sentence
@@ -120,7 +120,7 @@ def _quotations(sentence: str, comment: bool) -> list[Utterance]:
     for piece in pieces:
         key_terms = terms(piece)[:QUOTE_KEY_TERMS]
         if key_terms and len(piece.split()) >= 2:
-            result.append(Utterance("quote:" + " ".join(key_terms), piece.strip(), True, comment))
+            result.append(Utterance("quote:" + " ".join(key_terms), piece.strip(), True, False))
     return result
 
 
@@ -137,14 +137,18 @@ def _closes(sentence: str, index: int) -> bool:
 
 
 def _reported(sentence: str) -> Utterance | None:
-    """'X said (that) ...', '..., X said.', 'according to X, ...': a claim with its speaker."""
+    """'X said (that) ...', '..., X said.', 'according to X, ...': a claim with its speaker.
+
+    A claim is marked as comment when its speaker is an analyst or bystander."""
     says = list(_SAY_WORD.finditer(sentence))
     if not says:
         return None
     text = sentence.rstrip(".")
     for speaker, content in _attributions(text, says):
+        if not _SPEAKER.search(speaker):
+            continue
         content_terms = terms(content)
-        if _SPEAKER.search(speaker) and len(content_terms) >= STATEMENT_MIN_TERMS:
+        if len(content_terms) >= STATEMENT_MIN_TERMS:
             key = "statement:" + " ".join(content_terms[:QUOTE_KEY_TERMS])
             comment = bool(_COMMENTATOR.search(speaker))
             return Utterance(key, content.strip(), False, comment)

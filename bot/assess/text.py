@@ -107,8 +107,13 @@ def _is_heading(para: str) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of the cleaned text, keeping abbreviations such as "Feb." or "U.S." intact."""
+    return sentences_of(paragraphs(text))
+
+
+def sentences_of(paras: list[str]) -> list[str]:
+    """Sentences of paragraphs already cleaned by `paragraphs`."""
     sentences: list[str] = []
-    for para in paragraphs(text):
+    for para in paras:
         pending = ""
         pieces = _SENT_END.split(para)
         for index, piece in enumerate(pieces):
@@ -124,7 +129,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _continues(pending: str, following: str) -> bool:
     """An abbreviation ("Feb.", "U.S.") or a day before its month ("19. May") ends no sentence."""
-    if _ABBREV.search(pending):
+    if _ABBREV.search(pending[-10:]):  # abbreviations are at most 6 characters long
         return True
     return bool(_DAY_DOT.search(pending) and _MONTH_START.match(following))
 
@@ -157,8 +162,13 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content terms: lowercased, stemmed, stopwords and one-letter tokens dropped."""
+    return terms_of(words(text))
+
+
+def terms_of(tokens: list[str]) -> list[str]:
+    """Content terms of tokens already split by `words`."""
     result = []
-    for token in words(text):
+    for token in tokens:
         for part in token.lower().replace("’", "'").split("-"):
             if len(part) > 1 and part not in STOPWORDS:
                 result.append(stem(part))
