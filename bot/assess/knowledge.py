@@ -24,6 +24,8 @@ from bot.assess.mentions import NameVocabulary
 POSTING_SCAN = 400
 # Query terms used to find candidate sentences (rarest first).
 QUERY_TERMS = 8
+# A name this long may carry one given or middle name the base has not seen.
+FULLER_NAME_WORDS = 3
 # Candidates re-scored with the exact cosine.
 RESCORE = 12
 

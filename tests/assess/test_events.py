@@ -155,3 +155,20 @@ def test_a_span_of_known_days_is_known(key: str, known: bool) -> None:
     days = [Fact(FactKind.DATE, f"date:2024-05-{d}", d) for d in ("15", "26")]
     index.add("a1", [("Li visited Kyiv on May 15 and Moscow on May 26.", ["li"])], days)
     assert index.knows(Fact(FactKind.DATE, key, key)) is known
+
+
+FULLER_NAMES = [
+    pytest.param("person:recep tayyip erdogan", True, id="extra-given-name"),
+    pytest.param("person:tayyip erdogan", True, id="same-name"),
+    pytest.param("person:tayyip kaya", False, id="other-surname"),
+    pytest.param("person:ali erdogan", False, id="two-word-name-new-given-name"),
+    pytest.param("person:recep ali erdogan", False, id="two-new-words"),
+]
+
+
+@pytest.mark.parametrize(("key", "known"), FULLER_NAMES)
+def test_a_fuller_form_of_a_known_name_is_known(key: str, known: bool) -> None:
+    index = KnowledgeIndex()
+    erdogan = Fact(FactKind.PERSON, "person:tayyip erdogan", "Tayyip Erdogan")
+    index.add("a1", [("President Tayyip Erdogan spoke.", ["erdogan"])], [erdogan])
+    assert index.knows(Fact(FactKind.PERSON, key, key)) is known
