@@ -129,7 +129,23 @@ class KnowledgeIndex:
         A span of days ("between May 15 and 26") is known when both its ends are:
         it only sums up dates already reported.
         """
-        return all(token in self._fact_doc or self._knows_both_ends(token) for token in fact.tokens)
+        unknown = [
+            token
+            for token in fact.tokens
+            if token not in self._fact_doc and not self._knows_both_ends(token)
+        ]
+        return not unknown or self._known_by_fuller_name(fact, unknown)
+
+    def _known_by_fuller_name(self, fact: Fact, unknown: list[str]) -> bool:
+        """'Recep Tayyip Erdogan' is known once 'Tayyip Erdogan' is: a name of three words
+        or more whose surname (last word) is known may add one given or middle name."""
+        tokens = fact.tokens
+        return (
+            KIND_RULES[fact.kind].by_word
+            and len(tokens) >= FULLER_NAME_WORDS
+            and len(unknown) == 1
+            and unknown[0] != tokens[-1]
+        )
 
     def _knows_both_ends(self, token: str) -> bool:
         kind, _, body = token.partition(":")
