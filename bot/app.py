@@ -27,7 +27,7 @@ from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story import load_corpus, load_topic, story_fingerprint
+from bot.config.story_files import load_corpus, load_topic, story_fingerprint
 from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics

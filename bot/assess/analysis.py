@@ -9,10 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from datetime import date
 
+from bot.assess.clutter import drop_clutter
+from bot.assess.dates import undated_reference
 from bot.assess.duplicates import fingerprint
-from bot.assess.facts import Fact, extract_facts
-from bot.assess.text import clean_text, lower_words, paragraphs, split_sentences, terms, words
+from bot.assess.facts import Fact, FactKind, extract_facts
+from bot.assess.mentions import NameVocabulary, latin_lookalikes, unglue
+from bot.assess.text import (
+    MAX_CHARS,
+    clean_text,
+    lower_words,
+    paragraphs,
+    sentences_of,
+    terms,
+    terms_of,
+    words,
+)
 from bot.domain import Document
 
 # Headline labels that announce comment rather than news. Generic newsroom
@@ -57,6 +70,7 @@ class Analysis:
     lowercase: set[str]
     prints: frozenset[int]
     truncated: bool
+    published: date | None = None
 
 
 def _is_comment(doc: Document) -> bool:
@@ -65,23 +79,34 @@ def _is_comment(doc: Document) -> bool:
     return bool(_COMMENT_LABEL.match(doc.title or "") or _COMMENT_KICKER.match(first_line))
 
 
-def analyse(doc: Document, common_words: Container[str]) -> Analysis:
-    """Clean, split and annotate a document; never raises on odd input."""
-    body = clean_text(doc.text or "")
-    title = clean_title(clean_text(doc.title or ""))
+def analyse(
+    doc: Document, common_words: Container[str], names: NameVocabulary | None = None
+) -> Analysis:
+    """Clean, split and annotate a document; never raises on odd input.
+
+    Page clutter goes before sentences are split, so it never becomes a fact, a
+    reason or a summary sentence; `names` (name keys the knowledge base holds)
+    lets a glued or misspelt known name be read as that name.
+    """
+    body = unglue(latin_lookalikes(drop_clutter(clean_text(doc.text or ""))), names)
+    title = clean_title(latin_lookalikes(clean_text(doc.title or "")))
+    published = doc.published_at.date() if doc.published_at else None
     all_words = words(body)
     lowercase = {w for w in all_words if w.islower()}
     known_lower = _Either(lowercase, common_words)
-    mid_caps = _mid_sentence_capitals(body)
     sentences = []
-    texts = split_sentences(body)
+    paras = paragraphs(body)
+    texts = sentences_of(paras)
+    tokens = [words(text) for text in texts]
+    reference = published or undated_reference(texts)
+    mid_caps = {w for ws in tokens for w in ws[1:] if w[:1].isupper()}
     for position, text in enumerate(texts):
         context = " ".join(texts[max(0, position - 1) : position + 2 : 2])
-        found = extract_facts(text, known_lower, context)
-        facts = [f for f in found if _keep(f, text, mid_caps)]
-        sentence_terms = terms(text)
-        sentences.append(Sentence(position, text, sentence_terms, _lowered(text), facts))
-    body_words = lower_words("\n".join(paragraphs(body)))
+        found = extract_facts(text, known_lower, context, reference, names)
+        facts = [f for f in found if _keep(f, text, mid_caps, names)]
+        lowered = [w.lower().replace(".", "") for w in tokens[position]]
+        sentences.append(Sentence(position, text, terms_of(tokens[position]), lowered, facts))
+    body_words = lower_words("\n".join(paras))
     doc_terms = {t for s in sentences for t in s.terms} | set(terms(title))
     return Analysis(
         headline=title or (sentences[0].text[:120] if sentences else ""),
@@ -91,7 +116,8 @@ def analyse(doc: Document, common_words: Container[str]) -> Analysis:
         doc_terms=doc_terms,
         lowercase=lowercase,
         prints=fingerprint(body_words),
-        truncated=len(doc.text or "") > len(body) + 1000,
+        truncated=len(doc.text or "") > MAX_CHARS,
+        published=published,
     )
 
 
@@ -103,22 +129,18 @@ def clean_title(title: str) -> str:
 
 
 def _lowered(text: str) -> list[str]:
+    """Lowercase words without dots ('U.S.' -> 'us'): what relevance matches phrases on."""
     return [w.lower().replace(".", "") for w in words(text)]
 
 
-def _mid_sentence_capitals(body: str) -> set[str]:
-    """Capitalised words seen after a sentence's first word: names, not grammar."""
-    found: set[str] = set()
-    for sentence in split_sentences(body):
-        found.update(w for w in words(sentence)[1:] if w[:1].isupper())
-    return found
-
-
-def _keep(fact: Fact, sentence: str, mid_caps: set[str]) -> bool:
-    """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name."""
-    if fact.kind != "entity" or " " in fact.text:
+def _keep(fact: Fact, sentence: str, mid_caps: set[str], names: NameVocabulary | None) -> bool:
+    """Drop a lone capitalised first word ('Residents', 'Asked') unless it recurs as a name
+    in the text or is a name the knowledge base already holds."""
+    if fact.kind not in (FactKind.ENTITY, FactKind.WORD) or " " in fact.text:
         return True
-    return not sentence.startswith(fact.text) or fact.text in mid_caps
+    if not sentence.startswith(fact.text) or fact.text in mid_caps:
+        return True
+    return names is not None and all(token in names for token in fact.tokens)
 
 
 class _Either:

@@ -8,12 +8,22 @@ reordering paragraphs or changing the headline does not matter, and trimming
 only shrinks the fingerprint. Containment (shared / smaller fingerprint)
 rather than Jaccard is compared, so a trimmed copy still matches its
 original. Fingerprints sit in an inverted index; nothing scans all documents.
+
+Shingles do not survive paraphrase: a machine-spun copy ("no panacea" / "no
+remedy", "said" / "stated") or a write-through with a new lead shares few
+five-word runs with its original. What such a copy keeps is its skeleton: the
+same names, places, numbers and dates in the same order. The second signal is
+therefore the longest common subsequence of the two documents' anchors (their
+canonical fact keys in reading order), over the longer of the two sequences:
+an independent report of the same event names the same people but in its own
+order, with its own extra details, and aligns far less.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SHINGLE_WORDS = 5
@@ -24,6 +34,10 @@ POSTING_SCAN = 200
 MIN_SAMPLES = 4
 
 
+# Earlier documents whose anchors are aligned with a new text: those sharing most anchors.
+ALIGN_CANDIDATES = 3
+
+
 @dataclass(frozen=True, slots=True)
 class CopyMatch:
     """The earlier document a text copies, with the share of the smaller text they share."""
@@ -31,6 +45,28 @@ class CopyMatch:
     doc_key: str
     containment: float
     shared: int
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The earlier document whose anchors a text repeats in order, and how much of them."""
+
+    doc_key: str
+    aligned: float
+    anchors: int
+
+
+def align(first: Sequence[str], second: Sequence[str]) -> int:
+    """Length of the longest common subsequence (anchors kept in the same order)."""
+    if not first or not second:
+        return 0
+    previous = [0] * (len(second) + 1)
+    for item in first:
+        current = [0]
+        for j, other in enumerate(second):
+            current.append(previous[j] + 1 if item == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
 
 
 def fingerprint(body_words: list[str]) -> frozenset[int]:
@@ -52,16 +88,35 @@ class CopyIndex:
         self._postings: dict[int, list[int]] = {}
         self._sizes: list[int] = []
         self._keys: list[str] = []
+        self._anchors: list[tuple[str, ...]] = []
+        self._anchor_postings: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def add(self, doc_key: str, prints: frozenset[int]) -> None:
+    def add(self, doc_key: str, prints: frozenset[int], anchors: Sequence[str] = ()) -> None:
         ordinal = len(self._keys)
         self._keys.append(doc_key)
         self._sizes.append(len(prints))
+        self._anchors.append(tuple(anchors))
         for value in prints:
             self._postings.setdefault(value, []).append(ordinal)
+        for anchor in set(anchors):
+            self._anchor_postings.setdefault(anchor, []).append(ordinal)
+
+    def best_alignment(self, anchors: Sequence[str]) -> Alignment | None:
+        """The seen document whose anchors this text repeats in the same order the most."""
+        shared: Counter[int] = Counter()
+        for anchor in set(anchors):
+            shared.update(self._anchor_postings.get(anchor, ())[-POSTING_SCAN:])
+        best: Alignment | None = None
+        for ordinal, _ in shared.most_common(ALIGN_CANDIDATES):
+            theirs = self._anchors[ordinal]
+            longer = max(len(anchors), len(theirs)) or 1
+            found = Alignment(self._keys[ordinal], align(anchors, theirs) / longer, len(theirs))
+            if best is None or found.aligned > best.aligned:
+                best = found
+        return best
 
     def best_match(self, prints: frozenset[int]) -> CopyMatch | None:
         """The seen document sharing the largest part of the smaller fingerprint."""

@@ -13,13 +13,16 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.assess.analysis import Analysis, analyse
-from bot.assess.duplicates import CopyIndex, CopyMatch
+from bot.assess.comment import comment_signs, commentary_positions
+from bot.assess.copies import Copied, copy_anchors, find_copy
+from bot.assess.duplicates import CopyIndex
+from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
-from bot.assess.summary import summarise
+from bot.assess.summary import sentence_names, summarise
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from bot.assess.topic import Topic, complete_topic
+from bot.assess.topic import Topic
 from bot.domain import Assessment, Document, VerdictKind
 
 
@@ -33,19 +36,19 @@ class Assessor:
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
     ) -> None:
         self.thresholds = thresholds
-        self.topic = complete_topic(topic, corpus)
+        self.topic = topic
         self._index = KnowledgeIndex()
         self._copies = CopyIndex()
         self._last: tuple[Document, Analysis] | None = None
         # A corpus text's first line is its title, and part of what the corpus says.
-        analyses = [
-            analyse(replace(doc, text=f"{doc.title}\n\n{doc.text}"), self._index.lowercase_words)
-            for doc in corpus
-        ]
-        for doc, analysis in zip(corpus, analyses, strict=True):
+        # One by one, so each text's names fold onto those of the texts before it.
+        analyses = []
+        for doc in corpus:
+            analysis = self._analyse_new(replace(doc, text=f"{doc.title}\n\n{doc.text}"))
             self._observe(doc, analysis)
             self._add_knowledge(doc, analysis, baseline=True)
-        self._profile = StoryProfile(self.topic, [sorted(a.doc_terms) for a in analyses])
+            analyses.append(analysis)
+        self._profile = StoryProfile(topic, analyses, thresholds)
 
     @property
     def size(self) -> int:
@@ -62,13 +65,19 @@ class Assessor:
         if not analysis.sentences:
             return _empty_verdict(analysis)
         relevance = self._relevance(analysis)
-        copy = self._copy_of(analysis)
+        copy = find_copy(self._copies, analysis, self.thresholds)
         if copy is not None:
             return _copy_verdict(analysis, relevance, copy)
         if not relevance.relevant:
             return _irrelevant_verdict(analysis, relevance)
-        novelty = judge_novelty(analysis, self._index, self.thresholds)
-        return self._full_verdict(analysis, relevance, novelty)
+        analysis, comment = self._as_comment(analysis, doc)
+        argument = (
+            commentary_positions([s.text for s in analysis.sentences], doc.published_at)
+            if analysis.is_comment
+            else frozenset()
+        )
+        novelty = judge_novelty(analysis, self._index, self.thresholds, argument)
+        return self._full_verdict(analysis, relevance, novelty, comment)
 
     def learn(self, doc: Document, verdict: Assessment) -> None:
         """Remember a document: always as seen (for copies), and its facts when alerted."""
@@ -80,49 +89,51 @@ class Assessor:
     def _analyse(self, doc: Document) -> Analysis:
         if self._last is not None and self._last[0] == doc:
             return self._last[1]
-        analysis = analyse(doc, self._index.lowercase_words)
+        analysis = self._analyse_new(doc)
         self._last = (doc, analysis)
         return analysis
 
+    def _analyse_new(self, doc: Document) -> Analysis:
+        """Analyse with what the base knows: lowercase words and names for spelling folds."""
+        return analyse(doc, self._index.lowercase_words, self._index.known_names)
+
     def _observe(self, doc: Document, analysis: Analysis) -> None:
         self._index.observe(analysis.doc_terms, analysis.lowercase)
-        self._copies.add(doc.key, analysis.prints)
+        self._copies.add(doc.key, analysis.prints, copy_anchors(analysis))
 
     def _add_knowledge(self, doc: Document, analysis: Analysis, baseline: bool) -> None:
         sentences = [(s.text, s.terms) for s in analysis.sentences]
         facts = [f for s in analysis.sentences for f in s.facts]
-        self._index.add(doc.key, sentences, facts, baseline=baseline)
+        if doc.published_at is not None:
+            # An alert's development happened by its publication day, even when the text
+            # only says "today" or "on Monday": a rewrite dating it "July 17" is not news.
+            day = doc.published_at.date().isoformat()
+            facts.append(Fact(FactKind.DATE, f"date:{day}", day))
+        names = [sentence_names(s) for s in analysis.sentences]
+        self._index.add(
+            doc.key, sentences, facts, baseline=baseline, names=names, published=doc.published_at
+        )
 
     def _relevance(self, analysis: Analysis) -> Relevance:
         idf = {t: self._index.idf(t) for t in analysis.doc_terms}
-        lead = analysis.title_words + [w for s in analysis.sentences[:2] for w in s.lowered]
-        opening = analysis.title_words + [w for s in analysis.sentences[:1] for w in s.lowered]
-        return judge_relevance(
-            self._profile,
-            [s.lowered for s in analysis.sentences],
-            lead,
-            opening,
-            analysis.doc_terms,
-            idf,
-            self.thresholds,
-        )
+        return judge_relevance(self._profile, analysis, idf, self.thresholds)
 
-    def _copy_of(self, analysis: Analysis) -> CopyMatch | None:
-        match = self._copies.best_match(analysis.prints)
-        if match is None:
-            return None
-        limits = self.thresholds
-        if match.containment >= limits.copy_containment_min and match.shared >= min(
-            limits.copy_shared_min, len(analysis.prints)
-        ):
-            return match
-        return None
+    def _as_comment(self, analysis: Analysis, doc: Document) -> tuple[Analysis, tuple[str, ...]]:
+        """Mark an unlabelled piece that reads as comment, with the reason why."""
+        if analysis.is_comment:
+            return analysis, ()
+        texts = [s.text for s in analysis.sentences]
+        signs = comment_signs(analysis.headline, texts, doc.published_at)
+        if signs.score < self.thresholds.comment_score_min:
+            return analysis, ()
+        note = f"reads as comment ({signs.score:.2f}): {signs.describe()}"
+        return replace(analysis, is_comment=True), (note,)
 
     def _full_verdict(
-        self, analysis: Analysis, relevance: Relevance, novelty: Novelty
+        self, analysis: Analysis, relevance: Relevance, novelty: Novelty, notes: tuple[str, ...]
     ) -> Assessment:
-        summary = summarise(analysis, novelty, self.thresholds)
-        reasons = [relevance.reason, novelty.reason]
+        summary = summarise(analysis, novelty, self.thresholds, self._index)
+        reasons = [relevance.reason, *notes, novelty.reason]
         if novelty.repeats:
             reasons.append(f"re-reports {novelty.repeats}")
         return Assessment(
@@ -163,8 +174,8 @@ def _empty_verdict(analysis: Analysis) -> Assessment:
     )
 
 
-def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: CopyMatch) -> Assessment:
-    reason = f"copy of {copy.doc_key}: shares {copy.containment:.0%} of its text"
+def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: Copied) -> Assessment:
+    reason = copy.reason
     return Assessment(
         relevant=relevance.relevant,
         relevance=relevance.score,

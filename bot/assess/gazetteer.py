@@ -51,6 +51,8 @@ minister's ministry's mr mrs ms dr professor cardinal pope archbishop bishop gen
 colonel admiral lieutenant adviser advisor aide counsellor councillor undersecretary under
 assistant acting former new top senior high official officials defence defense interior
 finance trade economy justice affairs national security executive managing
+infrastructure energy agriculture health education culture transport environment industry
+labour labor development economic emergencies veterans communities territories
 """
 TITLES = frozenset(_TITLES_TEXT.split())
 
@@ -65,6 +67,46 @@ explainer update refile breaking exclusive factbox live comment editorial west e
 south
 """
 COMMON_CAPS = frozenset(_COMMON_CAPS_TEXT.split())
+
+# Words of a state's formal name ("People's Republic", "Russian Federation"): a name made
+# only of them refers to a state already named, not to a new entity.
+_STATE_FORMS_TEXT = """
+people people's republic democratic federation federal kingdom united state states socialist
+islamic popular union commonwealth emirates arab
+"""
+STATE_FORMS = frozenset(_STATE_FORMS_TEXT.split())
+
+# Count nouns that news uses interchangeably for one kind of thing (stemmed -> class):
+# "106 nations" and "106 countries" are one number.
+UNIT_CLASSES = {
+    "nation": "country",
+    "state": "country",
+    "people": "person",
+    "individual": "person",
+    "vessel": "ship",
+    "tanker": "ship",
+    "freighter": "ship",
+    "ton": "tonne",
+    "metric": "tonne",
+    "t": "tonne",
+    "per": "%",
+    "dollar": "$",
+    "usd": "$",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mile": "mile",
+}
+# Scale words after a number: '1.5 million', '$2bn'.
+MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
 
 # country -> aliases (demonym, capital, seat-of-government metonyms).
 _COUNTRIES: dict[str, tuple[str, ...]] = {

@@ -15,13 +15,17 @@ import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
-from bot.assess.facts import Fact
+from bot.assess.facts import KIND_RULES, Fact
+from bot.assess.mentions import NameVocabulary
 
 # Posting entries read per query term (newest first); bounds latency at any size.
 POSTING_SCAN = 400
 # Query terms used to find candidate sentences (rarest first).
 QUERY_TERMS = 8
+# A name this long may carry one given or middle name the base has not seen.
+FULLER_NAME_WORDS = 3
 # Candidates re-scored with the exact cosine.
 RESCORE = 12
 
@@ -33,6 +37,8 @@ class Match:
     similarity: float
     text: str
     doc_key: str
+    # Name keys (people, places, organisations) of the known sentence: who it is about.
+    names: frozenset[str] = frozenset()
 
 
 class KnowledgeIndex:
@@ -46,14 +52,26 @@ class KnowledgeIndex:
         self._sentences: list[str] = []
         self._sentence_terms: list[tuple[str, ...]] = []
         self._sentence_doc: array[int] = array("I")
+        # Tuples, not sets: a tuple of strings drops out of the garbage collector's
+        # tracking, and with half a million sentences set objects made GC pauses the
+        # slowest part of assessing (benchmark p99 at 100k).
+        self._sentence_names: list[tuple[str, ...]] = []
         self._doc_keys: list[str] = []
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
+        self._published: dict[str, datetime] = {}
+        self._names = NameVocabulary()
 
     @property
     def sentence_count(self) -> int:
         return len(self._sentences)
+
+    @property
+    def known_names(self) -> NameVocabulary:
+        """Name words (of people, places, organisations) the corpus and alerts mentioned:
+        the vocabulary spelling variants of a name are folded onto."""
+        return self._names
 
     @property
     def lowercase_words(self) -> set[str]:
@@ -76,14 +94,22 @@ class KnowledgeIndex:
         sentences: list[tuple[str, list[str]]],
         facts: list[Fact],
         baseline: bool = False,
+        names: list[frozenset[str]] | None = None,
+        published: datetime | None = None,
     ) -> None:
-        """Make a document's sentences and facts known; `baseline` marks corpus texts."""
+        """Make a document's sentences and facts known; `baseline` marks corpus texts.
+
+        `names` holds, per sentence, the name keys it mentions (for "same point" tests).
+        """
         ordinal = len(self._doc_keys)
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
-        for text, sentence_terms in sentences:
+        if published is not None:
+            self._published[doc_key] = published
+        for position, (text, sentence_terms) in enumerate(sentences):
             sid = len(self._sentences)
+            self._sentence_names.append(tuple(names[position]) if names else ())
             unique = tuple(self._intern.setdefault(t, t) for t in dict.fromkeys(sentence_terms))
             self._sentences.append(text)
             self._sentence_terms.append(unique)
@@ -93,10 +119,43 @@ class KnowledgeIndex:
         for fact in facts:
             for token in fact.tokens:
                 self._fact_doc.setdefault(token, ordinal)
+            if KIND_RULES[fact.kind].by_word:
+                for token in fact.tokens:
+                    self._names.add(token)
 
     def knows(self, fact: Fact) -> bool:
-        """Whether every part of the fact has been mentioned before (names word by word)."""
-        return all(token in self._fact_doc for token in fact.tokens)
+        """Whether every part of the fact has been mentioned before (names word by word).
+
+        A span of days ("between May 15 and 26") is known when both its ends are:
+        it only sums up dates already reported.
+        """
+        unknown = [
+            token
+            for token in fact.tokens
+            if token not in self._fact_doc and not self._knows_both_ends(token)
+        ]
+        return not unknown or self._known_by_fuller_name(fact, unknown)
+
+    def _known_by_fuller_name(self, fact: Fact, unknown: list[str]) -> bool:
+        """'Recep Tayyip Erdogan' is known once 'Tayyip Erdogan' is: a name of three words
+        or more whose surname (last word) is known may add one given or middle name."""
+        tokens = fact.tokens
+        return (
+            KIND_RULES[fact.kind].by_word
+            and len(tokens) >= FULLER_NAME_WORDS
+            and len(unknown) == 1
+            and unknown[0] != tokens[-1]
+        )
+
+    def _knows_both_ends(self, token: str) -> bool:
+        kind, _, body = token.partition(":")
+        if ".." not in body:
+            return False
+        return all(f"{kind}:{end}" in self._fact_doc for end in body.split("..", 1))
+
+    def published(self, doc_key: str) -> datetime | None:
+        """When a known document was published (None for corpus texts)."""
+        return self._published.get(doc_key)
 
     def is_baseline(self, doc_key: str) -> bool:
         return doc_key in self._baseline
@@ -108,18 +167,25 @@ class KnowledgeIndex:
 
     def nearest(self, query_terms: list[str]) -> Match | None:
         """The most similar known sentence by idf-weighted cosine, found via the index."""
+        matches = self.similar(query_terms)
+        return matches[0] if matches else None
+
+    def similar(self, query_terms: list[str]) -> list[Match]:
+        """The known sentences closest to a query, most similar first (a bounded few)."""
         weights = {t: self.idf(t) for t in set(query_terms)}
         if not weights:
-            return None
-        candidates = self._candidates(weights)
-        best: Match | None = None
+            return []
         query_norm = math.sqrt(sum(w * w for w in weights.values()))
-        for sid in candidates:
-            score = self._cosine(weights, query_norm, sid)
-            if best is None or score > best.similarity:
-                doc_key = self._doc_keys[self._sentence_doc[sid]]
-                best = Match(score, self._sentences[sid], doc_key)
-        return best
+        found = [
+            Match(
+                self._cosine(weights, query_norm, sid),
+                self._sentences[sid],
+                self._doc_keys[self._sentence_doc[sid]],
+                frozenset(self._sentence_names[sid]),
+            )
+            for sid in self._candidates(weights)
+        ]
+        return sorted(found, key=lambda m: -m.similarity)
 
     def contains_all(self, query_terms: list[str]) -> bool:
         """Whether one known sentence holds all these terms (a quote said before)."""

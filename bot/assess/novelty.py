@@ -18,13 +18,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis, Sentence
-from bot.assess.facts import Fact
+from bot.assess.events import RETOLD_EVIDENCE, retold_development
+from bot.assess.facts import KIND_RULES, Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex, Match
+from bot.assess.speakers import colour_positions
 from bot.assess.thresholds import Thresholds
 
-# What can make a comment piece news: a new date, a new named official, a new number
-# or a party's own words. Places and names it mentions are its argument, not news.
-COMMENT_EVIDENCE = frozenset({"date", "person", "number", "quote"})
+# Facts checked as words said: known when one known sentence holds all their terms.
+SPOKEN = frozenset({FactKind.QUOTE, FactKind.REMARK, FactKind.STATEMENT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +53,29 @@ class Novelty:
     repeats: str | None
 
 
-def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresholds) -> Novelty:
-    """Score new facts in uncovered sentences; decide and explain."""
+def judge_novelty(
+    analysis: Analysis,
+    index: KnowledgeIndex,
+    thresholds: Thresholds,
+    argument: frozenset[int] = frozenset(),
+) -> Novelty:
+    """Score new facts in uncovered sentences; decide and explain.
+
+    `argument` holds the positions of a comment piece's sentences that argue
+    rather than report (commentators, hedges, history): their facts never count.
+    An article whose lead re-tells a known development (see `events`) counts
+    only new dates, numbers and officials.
+    """
+    nearest_known = [index.nearest(s.terms) for s in analysis.sentences]
+    retold = retold_development(analysis, index, thresholds, nearest_known)
+    colour = colour_positions(analysis.sentences)
     seen: set[str] = set()
     carriers: list[SentenceNovelty] = []
     known_sources: Counter[str] = Counter()
-    for sentence in analysis.sentences:
-        nearest = index.nearest(sentence.terms)
+    for sentence, nearest in zip(analysis.sentences, nearest_known, strict=True):
         covered = nearest is not None and nearest.similarity >= thresholds.covered_similarity
+        # Words said on a point already known restate it: a reworded readout is no news.
+        restated = nearest is not None and nearest.similarity >= thresholds.restated_similarity
         if nearest is not None and nearest.similarity >= thresholds.same_point_similarity:
             known_sources[nearest.doc_key] += 1
         fresh = []
@@ -71,25 +87,51 @@ def judge_novelty(analysis: Analysis, index: KnowledgeIndex, thresholds: Thresho
                 source = index.fact_source(fact)
                 if source:
                     known_sources[source] += 1
-            elif not covered:
+            elif not (covered or sentence.position in colour) and not (
+                fact.kind in SPOKEN and restated
+            ):
                 fresh.append(fact)
         if fresh:
             carriers.append(SentenceNovelty(sentence, tuple(fresh), nearest))
     new_facts = tuple(f for c in carriers for f in c.new_facts)
-    counted = [f for f in new_facts if not analysis.is_comment or f.kind in COMMENT_EVIDENCE]
-    score = round(sum(f.weight for f in counted), 3)
+    flash = len(analysis.sentences) <= thresholds.short_article_sentences
+    counted = [
+        _weight(f, c.sentence.position, flash)
+        for c in carriers
+        for f in c.new_facts
+        if (not analysis.is_comment or (f.comment_evidence and c.sentence.position not in argument))
+        and (retold is None or f.kind in RETOLD_EVIDENCE)
+    ]
+    score = round(sum(counted), 3)
     needed = thresholds.novelty_min * (
         thresholds.comment_novelty_factor if analysis.is_comment else 1.0
     )
     novel = score >= needed
     reason = _reason(novel, score, new_facts, analysis.is_comment)
+    if retold is not None and not novel:
+        reason += f"; its lead re-tells {retold.doc_key}"
     repeats = None if novel else _repeated(known_sources, index, thresholds)
+    if repeats is None and retold is not None and not novel:
+        repeats = None if index.is_baseline(retold.doc_key) else retold.doc_key
     return Novelty(novel, score, new_facts, tuple(carriers), reason, repeats)
 
 
+def _weight(fact: Fact, position: int, flash: bool) -> float:
+    """A fact's weight; in a wire flash, a new day in the first sentence dates the news.
+
+    "FLASH: Russia says on Monday it suspends..." : a flash is one development, and
+    its lead's day is when it happened, as much a date as "July 17". In longer
+    pieces the lead's day is as often scene-setting ("woke up on Thursday to...").
+    """
+    if flash and fact.kind is FactKind.DAY and position == 0:
+        return KIND_RULES[FactKind.DATE].weight
+    return fact.weight
+
+
 def _is_known(fact: Fact, index: KnowledgeIndex) -> bool:
-    if fact.kind in ("quote", "remark"):
-        return index.contains_all(fact.key.split(":", 1)[1].split())
+    if fact.kind in SPOKEN:
+        # quote:<terms> or statement:<speaker>|<terms>: the words said are the last part.
+        return index.contains_all(fact.key.split(":", 1)[1].rsplit("|", 1)[-1].split())
     return index.knows(fact)
 
 

@@ -18,10 +18,26 @@ MAX_CHARS = 200_000
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]{0,2000}>", re.S | re.I)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|h[1-6]|tr|article|section)\b[^>]*>", re.I)
+# "BEIJING, May 12 (Wire) - ", "GUANGZHOU, 24 Jul, 2024 - ", "JEDDAH, Saudi Arabia - ": the
+# place and day of publication, which restate the publication time.
+_DATELINE_DAY = (
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}\.? [A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?"
+)
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'/-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*"
+    rf"^[A-Z][A-Z .'/-]{{2,40}}(?:,\s*{_DATELINE_DAY}|,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?\s*"
     r"(?:\([^)]{1,40}\))?\s*[-–—]+\s+"
 )
+# "Warsaw, 19. May 2023 – ": a title-case place counts as a dateline only with a day.
+_TITLE_DATELINE = re.compile(
+    rf"^[A-Z][a-z]+(?:[ /-][A-Z][a-z]+)?,\s*{_DATELINE_DAY}\s*(?:\([^)]{{1,40}}\))?\s*[-–—]+\s+"
+)
+# "Beijing: Li Hui met ...": a place and a colon opening the lead.
+_COLON_DATELINE = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}:\s+(?=[A-Z])")
+# "19." before a month name is a day, not the end of a sentence.
+_DAY_DOT = re.compile(r"\b\d{1,2}\.$")
+_MONTH_START = re.compile(r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+# "Quote: “...”": a layout label above a pull quote, not a word of the article.
+_QUOTE_LABEL = re.compile(r"^(?:quote|quotation)\s*:\s*(?=[\"“„«])", re.I)
 _OUTLET_LEAD = re.compile(r"^\([A-Z][\w .&-]{1,30}\)\s*[-–—]+\s*")
 _BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$"
@@ -67,12 +83,16 @@ def clean_text(raw: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs with wire boilerplate removed; single newlines also split (corpus style)."""
-    result = []
+    result: list[str] = []
     for block in re.split(r"\n\s*\n|\n", text):
         para = block.strip()
         if not para or _BOILERPLATE.match(para) or _is_heading(para):
             continue
-        para = _OUTLET_LEAD.sub("", _DATELINE.sub("", para)).strip()
+        para = _TITLE_DATELINE.sub("", _DATELINE.sub("", para))
+        para = _OUTLET_LEAD.sub("", para).strip()
+        if not result:
+            para = _COLON_DATELINE.sub("", para)
+        para = _QUOTE_LABEL.sub("", para)
         if para:
             result.append(para)
     return result
@@ -80,23 +100,38 @@ def paragraphs(text: str) -> list[str]:
 
 def _is_heading(para: str) -> bool:
     """All-caps sub-headings ("WHAT DID XI SAY?") are layout, not content."""
-    letters = [c for c in para if c.isalpha()]
-    return len(letters) >= 4 and para.upper() == para and len(para) < 120
+    if len(para) >= 120 or para.upper() != para:
+        return False
+    return sum(1 for c in para if c.isalpha()) >= 4
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of the cleaned text, keeping abbreviations such as "Feb." or "U.S." intact."""
+    return sentences_of(paragraphs(text))
+
+
+def sentences_of(paras: list[str]) -> list[str]:
+    """Sentences of paragraphs already cleaned by `paragraphs`."""
     sentences: list[str] = []
-    for para in paragraphs(text):
+    for para in paras:
         pending = ""
-        for piece in _SENT_END.split(para):
+        pieces = _SENT_END.split(para)
+        for index, piece in enumerate(pieces):
             pending = f"{pending} {piece}".strip() if pending else piece.strip()
-            if not _ABBREV.search(pending):
+            following = pieces[index + 1] if index + 1 < len(pieces) else ""
+            if not _continues(pending, following):
                 sentences.append(pending)
                 pending = ""
         if pending:
             sentences.append(pending)
     return [s for s in sentences if _has_words(s)]
+
+
+def _continues(pending: str, following: str) -> bool:
+    """An abbreviation ("Feb.", "U.S.") or a day before its month ("19. May") ends no sentence."""
+    if _ABBREV.search(pending[-10:]):  # abbreviations are at most 6 characters long
+        return True
+    return bool(_DAY_DOT.search(pending) and _MONTH_START.match(following))
 
 
 def _has_words(sentence: str) -> bool:
@@ -127,8 +162,13 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content terms: lowercased, stemmed, stopwords and one-letter tokens dropped."""
+    return terms_of(words(text))
+
+
+def terms_of(tokens: list[str]) -> list[str]:
+    """Content terms of tokens already split by `words`."""
     result = []
-    for token in words(text):
+    for token in tokens:
         for part in token.lower().replace("’", "'").split("-"):
             if len(part) > 1 and part not in STOPWORDS:
                 result.append(stem(part))

@@ -1,31 +1,41 @@
-"""The story being watched: its name, its core actors (in groups) and its terms.
+"""The story being watched, as an operator may refine it in a few lines of TOML.
 
-A story is rarely one name: "the Xi-Zelensky call and China's diplomacy over
-the war" is the meeting of two sides. Actors are therefore grouped (one group
-per side, with its aliases), and relevance asks that the groups meet in the
-same sentences. The topic file is optional: whatever it leaves out is derived
-from the corpus with the general-purpose gazetteer.
+No topic file is needed: the story's vocabulary and phrases are derived from
+the corpus (see `relevance.StoryProfile`). A topic file only refines that:
+
+```toml
+# all keys are optional
+name = "The Black Sea grain deal"            # a string: how reports name the story
+terms = ["grain deal", "corridor"]           # strings: words or phrases of the story itself
+[actors]                                     # a table: side = list of names (or one string)
+russia = ["Russia", "Moscow", "Kremlin"]
+ukraine = ["Ukraine", "Kyiv"]
+```
+
+With `[actors]`, relevance asks that two sides meet in the same sentences (a
+story that is the contact between parties, like a call between two leaders);
+without it, relevance asks that the article's lead is about the story's own
+subject. Any other key, or a value of the wrong type, is refused with a
+`TopicError` naming the key, so a typo never silently changes the story.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from bot.assess.facts import extract_facts
-from bot.assess.gazetteer import COUNTRY_OF
-from bot.assess.text import clean_text, split_sentences, terms
-from bot.domain import Document
+from bot.assess.text import terms
 
-# A derived topic keeps the two most-mentioned countries as its sides: a story
-# between two parties is the common case, and a third side (here Russia) would
-# let every China-Russia trade story in.
-DERIVED_GROUPS = 2
-# Names or terms in at least this share of corpus documents are core to the story.
-CORE_DOC_SHARE = 0.6
-DERIVED_TERMS = 20
+KNOWN_KEYS = ("name", "terms", "actors")
+
+
+class TopicError(ValueError):
+    """A topic file that does not follow the schema; `key` names the culprit."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"topic file: {key!r} {problem}")
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,85 +52,33 @@ class Topic:
 
 
 def parse_topic(data: Mapping[str, Any]) -> Topic:
-    """A Topic from the parsed topic.toml: `name`, `terms = [...]`, `[actors] side = [...]`."""
-    raw_actors = data.get("actors", {})
-    actors: list[tuple[str, tuple[str, ...]]] = []
-    if isinstance(raw_actors, Mapping):
-        for side, names in raw_actors.items():
-            aliases = tuple(str(n).lower() for n in _as_list(names) if str(n).strip())
-            if aliases:
-                actors.append((str(side), aliases))
-    story_terms = tuple(t for raw in _as_list(data.get("terms", ())) for t in terms(str(raw)))
-    return Topic(
-        str(data.get("name", "")).strip(), tuple(actors), tuple(dict.fromkeys(story_terms))
-    )
+    """A Topic from the parsed topic.toml; raises TopicError on unknown keys or wrong types."""
+    unknown = sorted(set(data) - set(KNOWN_KEYS))
+    if unknown:
+        raise TopicError(unknown[0], f"is not a topic key (known: {', '.join(KNOWN_KEYS)})")
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise TopicError("name", "must be a string")
+    raw_terms = _strings(data.get("terms", ()), "terms")
+    story_terms = tuple(dict.fromkeys(t for raw in raw_terms for t in terms(raw)))
+    return Topic(name.strip(), _actors(data.get("actors", {})), story_terms)
 
 
-def _as_list(value: Any) -> list[Any]:
+def _actors(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(raw, Mapping):
+        raise TopicError("actors", "must be a table of side = [names]")
+    actors = []
+    for side, names in raw.items():
+        aliases = tuple(n.strip().lower() for n in _strings(names, f"actors.{side}") if n.strip())
+        if aliases:
+            actors.append((str(side), aliases))
+    return tuple(actors)
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    """A string or a list of strings, as a list."""
     if isinstance(value, str):
         return [value]
-    return list(value) if isinstance(value, Sequence) else []
-
-
-def complete_topic(topic: Topic, corpus: Sequence[Document]) -> Topic:
-    """Fill what the topic file left out (actors, terms, name) from the corpus."""
-    texts = [clean_text(f"{d.title}\n\n{d.text}") for d in corpus]
-    if not topic.actors:
-        topic = replace(topic, actors=derive_actors(texts))
-    if not topic.terms:
-        topic = replace(topic, terms=derive_terms(texts, topic))
-    if not topic.name:
-        topic = replace(topic, name=" and ".join(side for side, _ in topic.actors) or "the story")
-    return topic
-
-
-def derive_actors(texts: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The most-mentioned countries as sides, each with its aliases and its frequent people."""
-    country_counts: Counter[str] = Counter()
-    people_docs: Counter[str] = Counter()
-    sentences = [s for text in texts for s in split_sentences(text)]
-    for text in texts:
-        people: set[str] = set()
-        for sentence in split_sentences(text):
-            for fact in extract_facts(sentence):
-                if fact.kind == "place":
-                    country_counts[COUNTRY_OF.get(fact.text.lower(), fact.text.lower())] += 1
-                elif len(fact.tokens) >= 2:
-                    people.add(" ".join(fact.tokens))
-        people_docs.update(people)
-    sides = [c for c, _ in country_counts.most_common(DERIVED_GROUPS)]
-    aliases = {side: {a for a, c in COUNTRY_OF.items() if c == side} for side in sides}
-    for person, count in people_docs.items():
-        if count < CORE_DOC_SHARE * len(texts):
-            continue
-        votes = {side: _title_votes(person, aliases[side], sentences) for side in sides}
-        if votes and max(votes.values()) > 0:
-            aliases[max(votes, key=votes.__getitem__)].add(person)
-    return tuple((side, tuple(sorted(aliases[side]))) for side in sides)
-
-
-def _title_votes(person: str, aliases: set[str], sentences: Sequence[str]) -> int:
-    """How often a side's alias stands just before the name: 'Ukrainian President X'."""
-    votes = 0
-    for sentence in sentences:
-        low = sentence.lower()
-        at = low.find(person)
-        while at > 0:
-            preceding = low[max(0, at - 40) : at].split()[-3:]
-            votes += any(word.strip(",'’") in aliases for word in preceding)
-            at = low.find(person, at + 1)
-    return votes
-
-
-def derive_terms(texts: Sequence[str], topic: Topic) -> tuple[str, ...]:
-    """Words most corpus documents share, minus the actor names themselves."""
-    actor_words = {w for _, aliases in topic.actors for a in aliases for w in terms(a)}
-    doc_freq: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    for text in texts:
-        doc_terms = terms(text)
-        totals.update(doc_terms)
-        doc_freq.update(set(doc_terms))
-    core = [t for t, n in doc_freq.items() if n >= CORE_DOC_SHARE * len(texts)]
-    core = [t for t in core if t not in actor_words and not t[0].isdigit()]
-    return tuple(sorted(core, key=lambda t: -totals[t])[:DERIVED_TERMS])
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TopicError(key, "must be a string or a list of strings")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story import MIN_ARTICLE_WORDS, CorpusSurvey, load_topic, survey_corpus
+from bot.config.story_files import MIN_ARTICLE_WORDS, CorpusSurvey, load_topic, survey_corpus
 from bot.errors import ConfigError, StorageError
 from bot.store import Database
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.assess import Assessor
-from bot.config.story import load_corpus, load_topic
+from bot.assess.topic import TopicError
+from bot.config.story_files import load_corpus, load_topic
 from bot.domain import Assessment, Document
 from bot.replay.stream import ArticleLabels, StreamArticle, load_stream
 
@@ -43,6 +45,35 @@ class Replayed:
         return not self.labels.borderline
 
 
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Where the story being evaluated comes from: its corpus folder and optional topic file."""
+
+    corpus_dir: Path
+    topic_file: Path | None
+    from_dataset: bool
+
+    def describe(self) -> str:
+        topic = f"topic file {self.topic_file}" if self.topic_file else "no topic file"
+        if self.from_dataset:
+            return f"story: the dataset's own corpus {self.corpus_dir} and {topic}"
+        return f"story: the configured corpus {self.corpus_dir} and {topic}"
+
+
+def story_for(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None) -> Story:
+    """A dataset folder with its own `corpus/` is its own story (with its `topic.toml` if any).
+
+    The configured topic file describes the configured story; applied to another
+    story's corpus it would judge every article against the wrong sides, so it
+    is never carried over.
+    """
+    own = dataset_dir / "corpus"
+    if own.is_dir():
+        topic = dataset_dir / "topic.toml"
+        return Story(own, topic if topic.is_file() else None, from_dataset=True)
+    return Story(corpus_dir, topic_file, from_dataset=False)
+
+
 def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_json: bool) -> int:
     """Replay `dataset_dir/stream.jsonl`, print table and metrics; 0 on success, 2 on bad input."""
     try:
@@ -50,13 +81,21 @@ def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_js
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot read the dataset in {dataset_dir}: {exc}", file=sys.stderr)
         return 2
-    assessor = Assessor(load_topic(topic_file), load_corpus(corpus_dir))
+    story = story_for(dataset_dir, corpus_dir, topic_file)
+    try:
+        topic = load_topic(story.topic_file)
+    except (TopicError, tomllib.TOMLDecodeError) as exc:
+        print(f"cannot read the topic file {story.topic_file}: {exc}", file=sys.stderr)
+        return 2
+    assessor = Assessor(topic, load_corpus(story.corpus_dir))
     replayed = [_replay_one(assessor, article) for article in articles]
     metrics = compute_metrics(replayed)
     if as_json:
-        metrics["articles"] = [_article_json(r) for r in replayed]
-        print(json.dumps(metrics, ensure_ascii=False))
+        report = {"story": story.describe(), **metrics}
+        report["articles"] = [_article_json(r) for r in replayed]
+        print(json.dumps(report, ensure_ascii=False))
     else:
+        print(story.describe())
         print(_table(replayed))
         print(_metrics_text(metrics))
     return 0
@@ -146,6 +185,9 @@ def _article_json(replayed: Replayed) -> dict[str, Any]:
         "expected": _expected(replayed),
         "result": _mark(replayed),
         "latency_ms": round(replayed.millis, 3),
+        # What an alert shows as "Before:" and the document it came from, so it can be read.
+        "before": replayed.verdict.before,
+        "before_key": replayed.verdict.before_key,
         "verdict": replayed.verdict.to_dict(),
     }
 

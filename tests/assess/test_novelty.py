@@ -136,3 +136,41 @@ def test_learn_is_deterministic_for_restarts(assessor: Assessor) -> None:
     )
     assert rebuilt.assess(probe) == assessor.assess(probe)
     assert rebuilt.size == assessor.size
+
+
+LEAD_DAY = [
+    pytest.param(
+        (
+            "Arvania suspended its envoy's mission to Tolland on Tuesday, the Arvanian foreign "
+            "ministry said.",
+        ),
+        True,
+        id="flash-whose-lead-day-dates-the-development",
+    ),
+    pytest.param(
+        (
+            "The market in Lunsk woke up on Tuesday to the news from Brava.",
+            "Arvania's envoy Hana Sorel had met Tollish officials there, traders said.",
+            "Tolland still says it will not give up territory for a ceasefire.",
+            "Prices of flour stayed where they were.",
+        ),
+        False,
+        id="scene-setting-day-in-a-longer-piece",
+    ),
+    pytest.param(
+        (
+            "Arvania's envoy Hana Sorel is still waiting for a date for her trip to Brava.",
+            "Tolland said on Tuesday that it would not give up territory for a ceasefire.",
+        ),
+        False,
+        id="day-below-the-lead-dates-background",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "novel"), LEAD_DAY)
+def test_a_new_day_in_the_first_sentence_dates_the_development(
+    assessor: Assessor, paragraphs: tuple[str, ...], novel: bool
+) -> None:
+    verdict = assessor.assess(article("d1", "Arvania and the envoy", *paragraphs))
+    assert verdict.is_alert is novel, verdict.reasons

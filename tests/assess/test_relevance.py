@@ -57,6 +57,16 @@ CASES = [
         False,
         id="short-piece-with-a-passing-mention",
     ),
+    pytest.param(
+        (
+            "Kasimir Vell opened a trade fair in the north on Monday, praising Tolland's firms.",
+            "Vell said Tolland would sell more grain abroad next year.",
+            "Arvania's envoy Hana Sorel, who visited Brava in June, was not at the fair.",
+            "Sorel's talks with Vell on the border war are expected to resume, Arvania said.",
+        ),
+        False,
+        id="sides-meet-only-below-a-one-side-lead",
+    ),
 ]
 
 

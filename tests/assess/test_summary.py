@@ -73,3 +73,39 @@ def test_before_is_a_statement_not_a_fragment(assessor: Assessor) -> None:
     )
     assert verdict.is_alert
     assert verdict.before != "Welcome back!"
+
+
+BEFORE_CASES = [
+    pytest.param(
+        "Arvania's envoy Hana Sorel will travel to Brava from June 3, the foreign ministry said.",
+        "timetable",
+        id="trip-dates-before-is-no-timetable",
+    ),
+    pytest.param(
+        "Arvanian President Oda Merrin will meet Kasimir Vell in Lunsk on June 9, her office said.",
+        "Merrin",
+        id="new-meeting-before-names-the-same-people",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lead", "expected"), BEFORE_CASES)
+def test_before_is_about_the_same_who(assessor: Assessor, lead: str, expected: str) -> None:
+    verdict = assessor.assess(article("b1", "Headline", lead))
+    assert verdict.is_alert
+    assert verdict.before is not None and expected in verdict.before
+    assert verdict.before_key is not None and verdict.before_key.startswith("corpus:")
+
+
+def test_no_before_when_nothing_known_names_the_same_people(assessor: Assessor) -> None:
+    """A sentence that merely shares words ('peace talks') is never shown as Before."""
+    verdict = assessor.assess(
+        article(
+            "b2",
+            "Headline",
+            "Tollish Prime Minister Ansgar Holm named Mira Dal his envoy for peace talks "
+            "with Arvania on Friday, his office said.",
+        )
+    )
+    assert verdict.is_alert
+    assert verdict.before is None

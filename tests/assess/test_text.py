@@ -19,6 +19,49 @@ from bot.assess.text import clean_text, split_sentences, terms
             "BRAVA - Sorel met Vell today.", ["Sorel met Vell today."], id="bare-dateline"
         ),
         pytest.param(
+            "LUNSK, May 3,2021 - Sorel met Vell today.",
+            ["Sorel met Vell today."],
+            id="dateline-glued-year",
+        ),
+        pytest.param(
+            "LUNSK, 3 May, 2021 (Invented Wire) - Sorel met Vell today.",
+            ["Sorel met Vell today."],
+            id="dateline-day-month-year",
+        ),
+        pytest.param(
+            "LUNSK, 3. May 2021 - Sorel met Vell today.",
+            ["Sorel met Vell today."],
+            id="dateline-dotted-day",
+        ),
+        pytest.param(
+            "Lunsk, 3. May 2021 – Sorel met Vell today.",
+            ["Sorel met Vell today."],
+            id="title-case-dateline-with-day",
+        ),
+        pytest.param(
+            "Lunsk: Sorel met Vell today.\n\nBrava: no comment was made.",
+            ["Sorel met Vell today.", "Brava: no comment was made."],
+            id="colon-dateline-of-the-lead-only",
+        ),
+        pytest.param(
+            "Talks open on 3. May 2021 in Brava. They end soon.",
+            ["Talks open on 3. May 2021 in Brava.", "They end soon."],
+            id="day-dot-before-month",
+        ),
+        pytest.param(
+            "Vell - who met Sorel - spoke.", ["Vell - who met Sorel - spoke."], id="title-case-dash"
+        ),
+        pytest.param(
+            "LUNSK, Arvania - Sorel met Vell today.",
+            ["Sorel met Vell today."],
+            id="dateline-city-country",
+        ),
+        pytest.param(
+            'Quote: "We met today," Sorel said.',
+            ['"We met today," Sorel said.'],
+            id="quote-label",
+        ),
+        pytest.param(
             "By Anna Writer\n\nSorel met Vell today.", ["Sorel met Vell today."], id="byline"
         ),
         pytest.param(

@@ -1,4 +1,4 @@
-"""Topic file parsing and the topic derived from the corpus when the file is absent."""
+"""Topic file parsing: its schema, refused keys and types, and the files on disk."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.assess import Topic, parse_topic
-from bot.assess.topic import complete_topic
-from bot.config.story import load_corpus, load_topic
-from bot.domain import Document
+from bot.assess.topic import TopicError
+from bot.config.story_files import load_corpus, load_topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -28,10 +27,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
             id="full",
         ),
         pytest.param({"name": "x"}, {}, (), id="name-only"),
+        pytest.param({}, {}, (), id="empty-file"),
         pytest.param(
             {"actors": {"a": "Arvania", "b": []}}, {"a": ("arvania",)}, (), id="string-and-empty"
         ),
-        pytest.param({"actors": ["not", "a", "table"]}, {}, (), id="malformed"),
+        pytest.param({"terms": "grain deal"}, {}, ("grain", "deal"), id="terms-as-one-string"),
     ],
 )
 def test_parse_topic(
@@ -42,28 +42,23 @@ def test_parse_topic(
     assert topic.terms == terms
 
 
-def test_topic_derived_from_corpus_uses_the_main_countries() -> None:
-    corpus = [
-        Document(
-            "c1",
-            "Call",
-            "Chinese President Xi Jinping called Ukrainian President Volodymyr "
-            "Zelensky. China and Ukraine agreed on peace talks. Beijing will send an envoy "
-            "to Kyiv, officials in China said.",
-        ),
-        Document(
-            "c2",
-            "Envoy",
-            "China's envoy will visit Ukraine. Xi Jinping told Volodymyr "
-            "Zelensky that China wants peace talks with Ukraine.",
-        ),
-    ]
-    topic = complete_topic(Topic(name=""), corpus)
-    groups = topic.groups
-    assert set(groups) == {"china", "ukraine"}
-    assert "beijing" in groups["china"]
-    assert "kyiv" in groups["ukraine"]
-    assert "peace" in topic.terms
+REFUSED = [
+    pytest.param({"nmae": "x"}, "nmae", id="misspelt-key"),
+    pytest.param({"name": "x", "sides": {"a": ["A"]}}, "sides", id="unknown-table"),
+    pytest.param({"name": 3}, "name", id="name-not-a-string"),
+    pytest.param({"terms": [1, 2]}, "terms", id="terms-not-strings"),
+    pytest.param({"actors": ["not", "a", "table"]}, "actors", id="actors-not-a-table"),
+    pytest.param({"actors": {"a": [1]}}, "actors.a", id="alias-not-a-string"),
+]
+
+
+@pytest.mark.parametrize(("data", "key"), REFUSED)
+def test_topic_schema_errors_name_the_key(data: dict[str, object], key: str) -> None:
+    with pytest.raises(TopicError) as caught:
+        parse_topic(data)
+    assert caught.value.key == key
+    assert repr(key) in str(caught.value)
+    assert isinstance(caught.value, ValueError)
 
 
 def test_load_corpus_and_topic_files() -> None:

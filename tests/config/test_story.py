@@ -8,7 +8,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config.defaults import default_corpus_dir
-from bot.config.story import load_corpus, load_topic, looks_like_article, survey_corpus
+from bot.config.story_files import load_corpus, load_topic, looks_like_article, survey_corpus
 from bot.domain import Document
 from bot.errors import ConfigError
 from bot.replay import default_stream_dir

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import build_assessor
 from bot.assess import Assessor
 from bot.config.settings import load_settings
-from bot.config.story import load_corpus, load_topic
+from bot.config.story_files import load_corpus, load_topic
 from bot.domain import Assessment, Document
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline, rebuild_knowledge

@@ -18,8 +18,9 @@ from urllib.parse import quote
 import feedparser
 import httpx
 import pytest
-import trafilatura
 
+from bot.assess.clutter import drop_clutter
+from bot.ingest.extract import extract_article
 from bot.replay import ReplayServer, StreamArticle, default_stream_dir, load_feeds, load_stream
 
 SAMPLE = default_stream_dir()
@@ -175,8 +176,8 @@ async def test_teaser_pages_carry_the_full_body_inside_boilerplate(
         assert all(escape(p) in page.text for p in article.paragraphs)
         assert "Manage preferences" in page.text
         assert "All rights reserved" in page.text
-        extracted = trafilatura.extract(page.text) or ""
-        assert extracted.split("\n") == list(article.paragraphs)
+        extracted = extract_article(page.content, server.article_url(article)).text
+        assert extracted.split("\n\n") == drop_clutter(article.body).split("\n\n")
 
 
 async def test_articles_appear_only_once_released(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config.story import story_fingerprint
+from bot.config.story_files import story_fingerprint
 
 
 def _story(tmp_path: Path, texts: dict[str, str], topic: str | None) -> tuple[Path, Path]:

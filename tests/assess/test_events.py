@@ -1,0 +1,174 @@
+"""Event memory and speakers: re-tellings join the alert they repeat; bystanders are colour."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.assess import Assessor
+from bot.assess.analysis import analyse
+from bot.assess.facts import Fact, FactKind
+from bot.assess.knowledge import KnowledgeIndex
+from bot.assess.speakers import colour_positions
+from bot.domain import Document
+from tests.assess.conftest import article, replay
+
+MEETING = article(
+    "m1",
+    "Sorel meets Lanik in Brava",
+    "Arvania's envoy Hana Sorel held talks in Brava on Tuesday with Tollish Foreign Minister "
+    "Petra Lanik, the Tollish foreign ministry said.",
+    "Lanik told Sorel that Tolland would not accept a ceasefire that cost it territory.",
+)
+
+LATER = [
+    pytest.param(
+        article(
+            "r1",
+            "Lanik tells Arvania's envoy Tolland will not trade land",
+            "Tollish Foreign Minister Petra Lanik told Arvania's envoy Hana Sorel in Brava that "
+            "Tolland would not accept a ceasefire that cost it territory, the ministry said.",
+            "\u201cWe listened carefully to our guest,\u201d Lanik said after the talks.",
+            "\u201cOur position has not changed and will not change,\u201d she said.",
+        ),
+        False,
+        id="re-report-adding-readout-quotes",
+    ),
+    pytest.param(
+        article(
+            "r2",
+            "Sorel and Lanik meet again, in Lunsk",
+            "Arvania's envoy Hana Sorel and Tollish Foreign Minister Petra Lanik met again on "
+            "June 20 in Lunsk, the Arvanian foreign ministry said, their second meeting.",
+            "The ministry gave no details of the talks.",
+        ),
+        True,
+        id="new-meeting-of-known-people",
+    ),
+    pytest.param(
+        article(
+            "r4",
+            "Tolland receives Arvania's envoy",
+            "Petra Lanik, Tolland's foreign minister, received Hana Sorel of Arvania for talks "
+            "in Brava on Tuesday, according to Lanik's office.",
+            "\u201cWe spoke frankly about the border,\u201d Lanik said afterwards.",
+            "\u201cEvery road to peace passes through our villages,\u201d the minister added.",
+        ),
+        False,
+        id="same-day-rewrite-in-other-words",
+    ),
+    pytest.param(
+        article(
+            "r3",
+            "Brava talks leave traders unmoved",
+            "Sorel's talks with Lanik in Brava changed little at the border markets, where "
+            "prices of flour stayed high.",
+            "\u201cWe have heard promises before,\u201d said Mira Osk, who runs a bakery in Lunsk.",
+            "\u201cPromises do not bake bread.\u201d",
+            "Another trader, who asked not to be named, said sales were down 40 percent.",
+        ),
+        False,
+        id="colour-from-bystanders",
+    ),
+]
+
+
+@pytest.mark.parametrize(("later", "novel"), LATER)
+def test_event_memory(assessor: Assessor, later: Document, novel: bool) -> None:
+    first, second = replay(assessor, MEETING, later)
+    assert first.is_alert
+    assert second.is_alert is novel, second.reasons
+    if later.key == "r1":
+        assert second.repeats == "m1"
+
+
+def test_rewrite_giving_the_alerts_publication_day_as_a_date_is_not_news(
+    assessor: Assessor,
+) -> None:
+    """A flash says "today"; a later rewrite dates the same development explicitly."""
+    flash = Document(
+        "f1",
+        "FLASH: Arvania suspends the envoy's mission",
+        "Arvania suspended Hana Sorel's mission to Tolland today, its foreign ministry "
+        "spokesman Ivo Trask said in Brava.",
+        published_at=datetime(2024, 6, 21, 9, 0, tzinfo=UTC),
+    )
+    rewrite = Document(
+        "f2",
+        "Arvania halts envoy's Brava mission",
+        "Arvania on June 21 suspended the mission of its envoy Hana Sorel to Tolland, "
+        "spokesman Ivo Trask said in Brava.",
+        published_at=datetime(2024, 6, 21, 15, 0, tzinfo=UTC),
+    )
+    first, second = replay(assessor, flash, rewrite)
+    assert first.is_alert
+    assert not second.is_alert, second.reasons
+
+
+SPEAKERS = [
+    pytest.param(
+        ["\u201cThe border stays shut,\u201d the foreign ministry spokesman said."],
+        [],
+        id="office-speaks",
+    ),
+    pytest.param(
+        ["\u201cWe cannot sell anything,\u201d said one trader, who asked not to be named."],
+        [0],
+        id="anonymous-trader",
+    ),
+    pytest.param(
+        [
+            "\u201cWe waited all winter.",
+            "Nothing came,\u201d said Ana Berg, who runs a mill near Lunsk.",
+        ],
+        [0, 1],
+        id="running-quote-takes-its-attribution",
+    ),
+    pytest.param(
+        [
+            "Residents said the ferry had not come for a week.",
+            "\u201cThe crossing reopens on Monday,\u201d the governor said.",
+        ],
+        [0],
+        id="bystander-then-office",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentences", "colour"), SPEAKERS)
+def test_colour_is_what_bystanders_say(sentences: list[str], colour: list[int]) -> None:
+    analysis = analyse(Document("x", "t", "\n\n".join(sentences)), set())
+    assert sorted(colour_positions(analysis.sentences)) == colour
+
+
+SPANS = [
+    pytest.param("date:2024-05-15..2024-05-26", True, id="both-ends-known"),
+    pytest.param("date:2024-05-15..2024-05-30", False, id="one-end-new"),
+    pytest.param("date:2024-05-15", True, id="single-known-day"),
+]
+
+
+@pytest.mark.parametrize(("key", "known"), SPANS)
+def test_a_span_of_known_days_is_known(key: str, known: bool) -> None:
+    index = KnowledgeIndex()
+    days = [Fact(FactKind.DATE, f"date:2024-05-{d}", d) for d in ("15", "26")]
+    index.add("a1", [("Li visited Kyiv on May 15 and Moscow on May 26.", ["li"])], days)
+    assert index.knows(Fact(FactKind.DATE, key, key)) is known
+
+
+FULLER_NAMES = [
+    pytest.param("person:recep tayyip erdogan", True, id="extra-given-name"),
+    pytest.param("person:tayyip erdogan", True, id="same-name"),
+    pytest.param("person:tayyip kaya", False, id="other-surname"),
+    pytest.param("person:ali erdogan", False, id="two-word-name-new-given-name"),
+    pytest.param("person:recep ali erdogan", False, id="two-new-words"),
+]
+
+
+@pytest.mark.parametrize(("key", "known"), FULLER_NAMES)
+def test_a_fuller_form_of_a_known_name_is_known(key: str, known: bool) -> None:
+    index = KnowledgeIndex()
+    erdogan = Fact(FactKind.PERSON, "person:tayyip erdogan", "Tayyip Erdogan")
+    index.add("a1", [("President Tayyip Erdogan spoke.", ["erdogan"])], [erdogan])
+    assert index.knows(Fact(FactKind.PERSON, key, key)) is known
