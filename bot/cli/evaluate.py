@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.assess import Assessor
-from bot.assess.topic import TopicError
 from bot.config.story_files import load_corpus, load_topic
 from bot.domain import Assessment, Document
+from bot.errors import ConfigError
 from bot.replay.stream import ArticleLabels, StreamArticle, load_stream
 
 
@@ -84,8 +83,8 @@ def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_js
     story = story_for(dataset_dir, corpus_dir, topic_file)
     try:
         topic = load_topic(story.topic_file)
-    except (TopicError, tomllib.TOMLDecodeError) as exc:
-        print(f"cannot read the topic file {story.topic_file}: {exc}", file=sys.stderr)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
         return 2
     assessor = Assessor(topic, load_corpus(story.corpus_dir))
     replayed = [_replay_one(assessor, article) for article in articles]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest.extract import extract_article
-
-from .server import fixture_bytes
+from tests.support.feed_server import fixture_bytes
 
 URL = "http://feeds.test/news/ferry-crews-walk-out"
 
