@@ -25,7 +25,7 @@ from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline
-from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
+from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool, probe_feed
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 from bot.store.outbox import outbox_backlog
@@ -48,6 +48,7 @@ class Core:
     pipeline: Pipeline
     metrics: Metrics
     parse_pool: Executor | None = None
+    poller: Poller | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     async def metrics_snapshot(self) -> bytes:
@@ -56,6 +57,8 @@ class Core:
         return self.metrics.render()
 
     async def close(self) -> None:
+        if self.poller is not None:
+            await self.poller.aclose()
         await self.http.aclose()
         await self.db.dispose()
         if self.parse_pool is not None:
@@ -78,35 +81,43 @@ async def open_database(settings: Settings) -> Database:
 
 
 async def build_core(
-    settings: Settings, *, feeds: Sequence[FeedSpec] | None = None, parse_pool: bool = False
+    settings: Settings,
+    *,
+    feeds: Sequence[FeedSpec] | None = None,
+    parse_pool: bool = False,
+    poll_all: bool = False,
 ) -> Core:
     """Migrate, sync the feeds, rebuild the knowledge base: ready to poll and assess.
 
     `feeds` replaces the feeds file (the demo points the poller at its own server).
     `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
-    long-running process with many feeds (see benchmarks/poll_cycle.py).
+    long-running process with many feeds (see benchmarks/poll_cycle.py); that process
+    also returns from a poll within half a tick, leaving slow feeds to finish in the
+    background. `poll_all` polls every feed each cycle, due or not (`poll-once --all`).
     """
     specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
     assessor = build_assessor(settings)
     db = await open_database(settings)
-    http = build_client(read_timeout=settings.fetch_timeout_seconds)
+    http = build_client(
+        read_timeout=settings.fetch_timeout_seconds,
+        max_connections=settings.fetch_concurrency * 2,
+        allow_private=settings.fetch_allow_private,
+    )
     fetcher = Fetcher(http, max_bytes=settings.max_feed_bytes)
     metrics = Metrics()
     pool = make_parse_pool() if parse_pool else None
+    policy = PollPolicy(
+        settings.poll_interval_seconds, settings.feed_hint_max_seconds, settings.fetch_concurrency
+    )
+    poller = Poller(db, fetcher, policy, parser=pool)
+    wait = settings.ticker_seconds / 2 if parse_pool else None
 
     async def poll(now: datetime | None) -> PollReport:
-        return await poll_cycle(
-            db,
-            fetcher,
-            now=now,
-            parser=pool,
-            concurrency=settings.fetch_concurrency,
-            poll_interval_seconds=settings.poll_interval_seconds,
-        )
+        return await poller.cycle(now, everything=poll_all, wait=wait)
 
     channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
     pipeline = Pipeline(db, assessor, poll, channel=channel, metrics=metrics)
-    core = Core(settings, db, http, fetcher, assessor, pipeline, metrics, pool)
+    core = Core(settings, db, http, fetcher, assessor, pipeline, metrics, pool, poller)
     try:
         await sync_feeds(db, specs)
         learned = await core.pipeline.rebuild_knowledge()

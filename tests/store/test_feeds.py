@@ -72,12 +72,17 @@ async def test_new_feeds_are_due_at_once(sqlite_database: Database) -> None:
 
 async def test_feeds_table_shows_status_success_and_last_error(sqlite_database: Database) -> None:
     await sync_feeds(sqlite_database, [FeedSpec("Wire", "https://wire.test/rss")], now=NOW)
-    table = format_feeds_table(await list_feeds(sqlite_database))
+    table = format_feeds_table(
+        await list_feeds(sqlite_database), default_interval=300, hint_max=900
+    )
     header, row = table.splitlines()
-    for column in ("name", "url", "status", "last success", "errors", "last error"):
+    for column in ("name", "url", "status", "last success", "errors", "every", "why", "last error"):
         assert column in header
-    assert row.split() == ["Wire", "https://wire.test/rss", "never", "-", "0", "-"]
-    assert format_feeds_table([]) == "No feeds."
+    assert row.split() == [
+        *("Wire", "https://wire.test/rss", "never", "-", "0", "5", "min"),
+        *("POLL_INTERVAL_SECONDS", "-"),
+    ]
+    assert format_feeds_table([], default_interval=300, hint_max=900) == "No feeds."
 
 
 def write(tmp_path: Path, text: str) -> Path:
