@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from enum import StrEnum
 
 import httpcore
@@ -27,6 +27,7 @@ import httpx
 from bot.errors import FetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 RESOLVE_TIMEOUT_SECONDS = 10.0
 # NAT64 (RFC 6052) carries an IPv4 address in its low 32 bits.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -90,16 +91,21 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return list(seen)
 
 
-def allowed(host: str, addresses: Iterable[IPAddress]) -> list[IPAddress]:
+Classifier = Callable[[IPAddress], Internal | None]
+
+
+def allowed(
+    host: str, addresses: Iterable[IPAddress], classify: Classifier = internal_kind
+) -> list[IPAddress]:
     """The public addresses among `addresses`; AddressRefused naming the reason when none is."""
     addresses = list(addresses)
-    public = [a for a in addresses if internal_kind(a) is None]
+    public = [a for a in addresses if classify(a) is None]
     if public:
         return public
     if not addresses:
         raise FetchError(f"connection failed: {host[:100]} has no address")
     first = addresses[0]
-    kind = internal_kind(first)
+    kind = classify(first)
     shown = host if host == str(first) else f"{host} ({first})"
     raise AddressRefused(
         f"refused: {shown[:160]} is a {kind} address; internal addresses are not fetched"
@@ -108,10 +114,22 @@ def allowed(host: str, addresses: Iterable[IPAddress]) -> list[IPAddress]:
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend, connecting only to checked, public addresses."""
+    """httpcore's network backend, connecting only to checked, public addresses.
 
-    def __init__(self, *, allow_private: bool = False) -> None:
+    `resolver` and `classify` are seams for tests (a name that rebinds, a local
+    server that counts as public); production uses the system resolver and
+    `internal_kind`.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        resolver: Resolver = resolve,
+        classify: Classifier = internal_kind,
+    ) -> None:
         self.allow_private = allow_private
+        self.resolver, self.classify = resolver, classify
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -123,11 +141,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            addresses = await resolve(host, port)
+            addresses = await self.resolver(host, port)
         except (OSError, TimeoutError) as exc:
             raise httpcore.ConnectError(f"cannot resolve {host[:100]}: {exc}") from None
         if not self.allow_private:
-            addresses = allowed(host, addresses)
+            addresses = allowed(host, addresses, self.classify)
         error: Exception | None = None
         for address in addresses:  # the checked address itself: no second lookup to rebind
             try:
@@ -158,12 +176,18 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     pool is rebuilt without one (httpx has no public seam for the backend).
     """
 
-    def __init__(self, *, limits: httpx.Limits, allow_private: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        limits: httpx.Limits,
+        allow_private: bool = False,
+        backend: GuardedBackend | None = None,
+    ) -> None:
         super().__init__(limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(allow_private=allow_private),
+            network_backend=backend or GuardedBackend(allow_private=allow_private),
         )
