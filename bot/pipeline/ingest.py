@@ -110,7 +110,10 @@ class Poller:
 
     async def aclose(self) -> None:
         """Cancel the feeds still in flight (at shutdown)."""
-        for task in self.tasks.values():
+        pending = [task for task in self.tasks.values() if not task.done()]
+        if pending:
+            log.warning("cancelled feeds still in flight", extra={"count": len(pending)})
+        for task in pending:
             task.cancel()
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
         self.tasks.clear()
