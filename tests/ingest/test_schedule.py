@@ -3,6 +3,7 @@ backoff, jitter, Retry-After, and the reason `talkwatch feeds` shows."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -23,11 +24,11 @@ from bot.ingest.schedule import (
 
 NOW = datetime(2023, 6, 1, tzinfo=UTC)
 
-# (feed interval, hint, default, hint cap) -> (effective seconds, reason, as `talkwatch feeds` says it)
+# (feed interval, hint, default, hint cap) -> (seconds, reason, as `talkwatch feeds` says it)
 INTERVAL_CASES = [
     ((None, None, 300, 900), (300, Reason.DEFAULT, "POLL_INTERVAL_SECONDS")),
     ((600, None, 300, 900), (600, Reason.FEED, "the feed's interval_seconds")),
-    # A <ttl>5</ttl> no longer overrides a 60 s operator interval... downwards or upwards past the cap.
+    # A hint lengthens the operator's interval, never past the cap, never shortening it.
     ((None, 300, 60, 900), (300, Reason.HINT, "ttl/cache hint 5 min")),
     ((None, 3600, 60, 900), (900, Reason.HINT_CAPPED, "ttl/cache hint 1 h, capped")),
     ((None, 3600, 5, 0), (5, Reason.DEFAULT, "POLL_INTERVAL_SECONDS")),  # 0 ignores hints
@@ -73,7 +74,7 @@ def test_a_feed_set_to_n_seconds_is_polled_every_n_seconds_on_a_1_s_ticker() -> 
         if now >= due:
             polls.append(now)
             due = next_success_at(due, now, 5)
-    gaps = {(b - a).total_seconds() for a, b in zip(polls, polls[1:], strict=False)}
+    gaps = {(b - a).total_seconds() for a, b in itertools.pairwise(polls)}
     assert gaps == {5.0}
 
 

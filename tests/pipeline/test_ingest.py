@@ -4,6 +4,7 @@ is read, and records every feed's outcome."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import subprocess
 import sys
@@ -23,7 +24,6 @@ from bot.store import Database
 from bot.store.feeds import FeedState, list_feeds, next_due_at, sync_feeds
 from bot.store.models import ArticleRow
 from tests.support.feed_server import FeedServer, Reply, fixture_bytes, serve_fixture
-from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -439,7 +439,7 @@ async def test_a_trickling_and_a_huge_feed_never_delay_a_normal_feed(
             await asyncio.sleep(0.2)
         in_flight = set(poller.tasks)
         await poller.aclose()
-    gaps = [b - a for a, b in zip(seen, seen[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(seen)]
     assert len(seen) >= 4 and max(gaps) < 2.0, gaps
     feeds = await feeds_by_name(sqlite_database)
     assert feeds["trickle"].id in in_flight  # still dripping, never waited for
@@ -466,7 +466,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-async def test_the_parse_pool_dies_with_its_parent_even_after_kill_9() -> None:
+def test_the_parse_pool_dies_with_its_parent_even_after_kill_9() -> None:
     parent = subprocess.Popen(
         [sys.executable, "-c", ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
@@ -476,7 +476,10 @@ async def test_the_parse_pool_dies_with_its_parent_even_after_kill_9() -> None:
         assert len(workers) == 2 and all(alive(pid) for pid in workers)
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=10)
-        await wait_until(lambda: not any(alive(pid) for pid in workers), within=10)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(pid) for pid in workers), "pool workers outlived their parent"
     finally:
         parent.kill()
         parent.wait()
