@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.cli.reports import format_feeds_table
+from bot.cli.reports import format_feeds_table, format_next_due
 from bot.config.defaults import default_feeds_file
 from bot.config.feeds_file import load_feeds_file
 from bot.domain import FeedSpec
@@ -144,3 +144,13 @@ def test_the_shipped_feeds_file_is_valid_and_covers_the_story() -> None:
         "news.google.com",
     ):
         assert source in urls
+
+
+def test_the_poll_report_says_when_the_next_feed_is_due() -> None:
+    soon = NOW + timedelta(minutes=4, seconds=10)
+    assert format_next_due(soon, NOW) == (
+        "Next feed due in 4 min (2023-06-01 00:04:10 UTC); "
+        "`talkwatch poll-once --all` polls every feed now."
+    )
+    assert format_next_due(NOW - timedelta(seconds=1), NOW).startswith("Next feed due now")
+    assert format_next_due(None, NOW) == "No feeds are watched."
