@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -52,6 +52,7 @@ DEFAULT_HINT_MAX = 900
 # New items stored per poll of one feed: a 100,000-item document is drained over
 # many ticks instead of freezing the poller (news feeds carry 10-100 items).
 MAX_ITEMS_PER_POLL = 500
+PARSE_THREADS = 2
 # Fetch, parse and pages of one feed together; the fetch itself has a tighter deadline.
 FEED_DEADLINE_SECONDS = 180.0
 
@@ -78,7 +79,13 @@ class Poller:
         *,
         parser: Executor | None = None,
     ) -> None:
-        self.db, self.fetcher, self.parser = db, fetcher, parser
+        self.db, self.fetcher = db, fetcher
+        # Without a process pool, two parse threads: more would only fight the event
+        # loop for the GIL and hold more documents in memory at once.
+        self._own_parser: ThreadPoolExecutor | None = None
+        if parser is None:
+            parser = self._own_parser = ThreadPoolExecutor(PARSE_THREADS, "parse")
+        self.parser = parser
         self.policy = policy or PollPolicy()
         self.tasks: dict[int, asyncio.Task[FeedOutcome]] = {}
         self.feed_gate = asyncio.Semaphore(self.policy.concurrency)
@@ -118,6 +125,8 @@ class Poller:
             task.cancel()
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
         self.tasks.clear()
+        if self._own_parser is not None:
+            self._own_parser.shutdown(wait=False, cancel_futures=True)
 
     async def _guarded(self, feed: FeedState, now: datetime) -> FeedOutcome:
         """Poll one feed; a timeout or even an unexpected error becomes a recorded failure."""
