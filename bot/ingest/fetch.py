@@ -39,6 +39,9 @@ _INFLATE_STEP = 64 * 1024
 _DRAIN_BYTES = 64 * 1024
 # Most polls of a feed host are 304s a few minutes apart: keep their connections open.
 KEEPALIVE_SECONDS = 30.0
+# Idle connections kept: httpcore checks every one of them on each request (a syscall
+# or two each), so a big idle pool costs more CPU on 304-heavy cycles than reconnecting.
+KEEPALIVE_CONNECTIONS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ def build_client(
     timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=read_timeout * 3)
     limits = httpx.Limits(
         max_connections=max_connections,
-        max_keepalive_connections=max_connections,
+        max_keepalive_connections=min(max_connections, KEEPALIVE_CONNECTIONS),
         keepalive_expiry=KEEPALIVE_SECONDS,
     )
     transport = GuardedTransport(limits=limits, allow_private=allow_private)
