@@ -131,7 +131,9 @@ class Poller:
     async def _guarded(self, feed: FeedState, now: datetime) -> FeedOutcome:
         """Poll one feed; a timeout or even an unexpected error becomes a recorded failure."""
         try:
-            async with asyncio.timeout(self.policy.feed_deadline):
+            # The gate covers the whole poll, not just the fetch: at most `concurrency`
+            # feeds hold a body, a parse, a database connection at any time.
+            async with self.feed_gate, asyncio.timeout(self.policy.feed_deadline):
                 return await self._poll(feed, now)
         except TimeoutError:
             error = f"poll timed out after {self.policy.feed_deadline:g} s"
@@ -143,10 +145,9 @@ class Poller:
     async def _poll(self, feed: FeedState, now: datetime) -> FeedOutcome:
         plan = self._plan(feed, now)
         try:
-            async with self.feed_gate:
-                result = await self.fetcher.fetch(
-                    feed.url, etag=feed.etag, last_modified=feed.last_modified
-                )
+            result = await self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
         except FetchError as exc:
             return await self._save(feed, plan.failed(str(exc), exc.retry_after))
         if result.not_modified:
