@@ -1,11 +1,22 @@
-"""Benchmark: one steady-state poll cycle over 1,000 feeds vs a naive feedparser loop.
+"""Benchmark: a steady poll cycle of Talkwatch against two real baselines, and its start-up.
 
-A local server (a separate process, so the measurement is fair) serves
-1,000 RSS feeds of 50 full-text items each, with ETag/Last-Modified. After
-an initial cycle stores the backlog, 10% of the feeds gain new items before
-each measured cycle. The naive bot runs `feedparser.parse(url)` over every
-feed in sequence (in its own process). Run: `python benchmarks/poll_cycle.py`.
-Last line: `RESULT speedup=<naive/steady> cycle_s=<steady seconds> peak_mb=<peak RSS MB>`.
+A local server (its own process) serves N RSS feeds of 50 full-text items with
+ETag/Last-Modified; before each measured cycle 10% of the feeds gain items.
+Each contender runs in its own fresh process, against the same server, with
+the server counting the 200s and 304s it sent so the work is seen to be equal:
+
+- talkwatch (pool): the long-running service's path (`Poller`, parse processes);
+- talkwatch (threads): `poll-once`'s path, parsing in threads;
+- etag loop: a sequential `feedparser.parse(url, etag=, modified=)` loop storing nothing;
+- reader: lemon24's `reader`, `update_feeds()` into its own SQLite file.
+
+Reported per contender: steady-cycle wall and CPU seconds (parse workers
+included) and peak RSS during steady cycles (process and workers). Then the
+start-up time (`build_core`: migrate, sync, knowledge rebuild) on a database of
+100k stored, assessed articles. Run: `python benchmarks/poll_cycle.py`
+(`--feeds 1000` and `--startup-articles 0` for a quick run). Last line:
+`RESULT speedup_vs_reader=.. cpu_vs_reader=.. speedup_vs_etag_loop=.. cycle_s=.. peak_mb=..
+peak_mb_5k=.. startup_s_100k=..` (talkwatch = the service path).
 """
 
 from __future__ import annotations
@@ -13,16 +24,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import random
-import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-FEEDS = 1000
+ROOT = Path(__file__).resolve().parents[1]
+
 ITEMS = 50
 CHANGED_SHARE = 0.10
 NEW_ITEMS_PER_CHANGE = 5
@@ -56,16 +73,18 @@ EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class FeedSite:
-    """1,000 feeds; `advance` gives a random 10% of them new items (and a new ETag)."""
+    """`feeds` feeds; `advance` gives a random 10% of them new items (and a new ETag)."""
 
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.version = [0] * FEEDS
+    def __init__(self, base: str, feeds: int) -> None:
+        self.base, self.feeds = base, feeds
+        self.version = [0] * feeds
         self.cache: dict[tuple[int, int], bytes] = {}
+        self.served = {200: 0, 304: 0}
 
     def advance(self, seed: int) -> None:
-        for feed in random.Random(seed).sample(range(FEEDS), int(FEEDS * CHANGED_SHARE)):
+        for feed in random.Random(seed).sample(range(self.feeds), int(self.feeds * CHANGED_SHARE)):
             self.version[feed] += 1
+        self.served = {200: 0, 304: 0}
 
     def body(self, feed: int) -> bytes:
         key = (feed, self.version[feed])
@@ -130,13 +149,20 @@ def _respond(site: FeedSite, path: str, headers: dict[str, str]) -> tuple[str, s
     if path.startswith("/_advance"):
         site.advance(int(path.rsplit("=", 1)[1]))
         return "200 OK", "", b"ok"
+    if path.startswith("/_served"):
+        return "200 OK", "", f"{site.served[200]} {site.served[304]}".encode()
     if not path.startswith("/feed/"):
         return "404 Not Found", "", b""
     feed = int(path.rsplit("/", 1)[1])
     etag = site.etag(feed)
-    validators = f"ETag: {etag}\r\nLast-Modified: {format_datetime(EPOCH, usegmt=True)}\r\n"
-    if headers.get("if-none-match") == etag:
+    modified = format_datetime(EPOCH + timedelta(hours=site.version[feed]), usegmt=True)
+    validators = f"ETag: {etag}\r\nLast-Modified: {modified}\r\n"
+    if headers.get("if-none-match") == etag or (
+        "if-none-match" not in headers and headers.get("if-modified-since") == modified
+    ):
+        site.served[304] += 1
         return "304 Not Modified", validators, b""
+    site.served[200] += 1
     return (
         "200 OK",
         validators + "Content-Type: application/rss+xml; charset=utf-8\r\n",
@@ -144,131 +170,312 @@ def _respond(site: FeedSite, path: str, headers: dict[str, str]) -> tuple[str, s
     )
 
 
-def serve(port_queue: mp.Queue[int]) -> None:
+def serve(port_queue: mp.Queue[int], feeds: int) -> None:
     async def main() -> None:
         holder: list[FeedSite] = []
         server = await asyncio.start_server(
-            lambda r, w: _handle(holder[0], r, w), "127.0.0.1", 0, backlog=1024
+            lambda r, w: _handle(holder[0], r, w), "127.0.0.1", 0, backlog=4096
         )
         port = server.sockets[0].getsockname()[1]
-        holder.append(FeedSite(f"http://127.0.0.1:{port}"))
+        holder.append(FeedSite(f"http://127.0.0.1:{port}", feeds))
         port_queue.put(port)
         await server.serve_forever()
 
     asyncio.run(main())
 
 
-# --- the naive bot (runs in its own process) ------------------------------------------------
+# --- measuring a process and its helpers -------------------------------------------------
 
 
-def naive_loop(base: str, result: mp.Queue[float]) -> None:
-    import feedparser
+def _proc(pid: int | str, name: str) -> str:
+    return Path(f"/proc/{pid}/{name}").read_text()
 
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU (user + system) of this process and of `pids` (parse workers) so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = time.process_time()
+    for pid in pids:
+        fields = _proc(pid, "stat").rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def reset_peaks(pids: list[int]) -> None:
+    """Linux: writing 5 to clear_refs resets a process's peak RSS (VmHWM)."""
+    for pid in ["self", *pids]:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def peak_mb(pids: list[int]) -> float:
+    """Peak RSS of this process plus its helpers since the last reset, in MB."""
+    total = 0
+    for pid in ["self", *pids]:
+        for line in _proc(pid, "status").splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+@dataclass
+class Run:
+    name: str
+    initial_s: float = 0.0
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    served: list[str] = field(default_factory=list)
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return str(response.read().decode())
+
+
+def measure(
+    run: Run, base: str, cycles: int, cycle: Callable[[], None], helpers: Callable[[], list[int]]
+) -> Run:
+    """The first cycle (the backlog), then `cycles` timed steady cycles."""
     started = time.perf_counter()
-    for feed in range(FEEDS):
-        parsed = feedparser.parse(f"{base}/feed/{feed}")
-        assert len(parsed.entries) == ITEMS
-    result.put(time.perf_counter() - started)
+    cycle()
+    run.initial_s = time.perf_counter() - started
+    reset_peaks(helpers())
+    for number in range(1, cycles + 1):
+        _get(f"{base}/_advance?seed={number}")
+        pids = helpers()
+        cpu, started = cpu_seconds(pids), time.perf_counter()
+        cycle()
+        run.wall.append(time.perf_counter() - started)
+        run.cpu.append(cpu_seconds(pids) - cpu)
+        ok, not_modified = _get(f"{base}/_served").split()
+        run.served.append(f"{ok}x200/{not_modified}x304")
+    run.peak_mb = peak_mb(helpers())
+    return run
 
 
-def run_naive(base: str) -> float:
-    queue: mp.Queue[float] = mp.Queue()
-    process = mp.Process(target=naive_loop, args=(base, queue))
-    process.start()
-    seconds = queue.get()
-    process.join()
-    return seconds
+# --- the contenders (each in its own process) ------------------------------------------------
 
 
-# --- Talkwatch's cycle ------------------------------------------------------------------------
-
-
-def reset_peak_rss() -> None:
-    """Linux: writing 5 to clear_refs resets this process's peak RSS (VmHWM)."""
-    Path("/proc/self/clear_refs").write_text("5")
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def worker_peak_mb(_: int) -> float:
-    """Peak RSS of a parse worker (counted too: its memory is part of the cycle's cost)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-async def run_talkwatch(
-    base: str, cycles: int, concurrency: int
-) -> tuple[float, list[float], int, float]:
-    import httpx
-
+def talkwatch(base: str, feeds: int, cycles: int, pool: bool, out: mp.Queue[Run]) -> None:
     from bot.domain import FeedSpec
     from bot.ingest.fetch import Fetcher, build_client
-    from bot.pipeline.ingest import make_parse_pool, poll_cycle
+    from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool
     from bot.store import Database
     from bot.store.feeds import sync_feeds
 
+    loop = asyncio.new_event_loop()
+    parser = make_parse_pool() if pool else None
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        await db.migrate()
-        await sync_feeds(db, [FeedSpec(f"feed {i}", f"{base}/feed/{i}") for i in range(FEEDS)])
-        now = datetime.now(UTC)
-        pool = make_parse_pool()
-        async with (
-            build_client(max_connections=concurrency) as client,
-            httpx.AsyncClient() as control,
-        ):
-            fetcher = Fetcher(client)
-            started = time.perf_counter()
-            first = await poll_cycle(db, fetcher, now=now, concurrency=concurrency, parser=pool)
-            initial = time.perf_counter() - started
-            reset_peak_rss()  # the measured peak is the steady state's, not the backlog's
-            steady: list[float] = []
-            for cycle in range(1, cycles + 1):
-                await control.get(f"{base}/_advance?seed={cycle}")
-                now += timedelta(hours=1)
-                started = time.perf_counter()
-                report = await poll_cycle(
-                    db, fetcher, now=now, concurrency=concurrency, parser=pool
+        loop.run_until_complete(db.migrate())
+        specs = [FeedSpec(f"feed {i}", f"{base}/feed/{i}") for i in range(feeds)]
+        loop.run_until_complete(sync_feeds(db, specs))
+        client = build_client(max_connections=32, allow_private=True)
+        poller = Poller(db, Fetcher(client), PollPolicy(concurrency=16), parser=parser)
+
+        def cycle() -> None:
+            loop.run_until_complete(poller.cycle(everything=True))
+
+        def helpers() -> list[int]:
+            return list(getattr(parser, "_processes", None) or [])
+
+        name = "talkwatch (pool)" if pool else "talkwatch (threads)"
+        run = measure(Run(name), base, cycles, cycle, helpers)
+        loop.run_until_complete(client.aclose())
+        loop.run_until_complete(db.dispose())
+    if parser is not None:
+        parser.shutdown()
+    out.put(run)
+
+
+def etag_loop(base: str, feeds: int, cycles: int, out: mp.Queue[Run]) -> None:
+    import feedparser
+
+    validators: dict[str, tuple[str | None, str | None]] = {}
+
+    def cycle() -> None:
+        for feed in range(feeds):
+            url = f"{base}/feed/{feed}"
+            etag, modified = validators.get(url, (None, None))
+            parsed = feedparser.parse(url, etag=etag, modified=modified)
+            validators[url] = (parsed.get("etag"), parsed.get("modified"))
+
+    out.put(measure(Run("etag loop"), base, cycles, cycle, list))
+
+
+def reader_updates(base: str, feeds: int, cycles: int, out: mp.Queue[Run]) -> None:
+    from reader import make_reader
+
+    with tempfile.TemporaryDirectory() as tmp:
+        reader = make_reader(str(Path(tmp) / "reader.sqlite"))
+        for feed in range(feeds):
+            reader.add_feed(f"{base}/feed/{feed}")
+        out.put(
+            measure(Run("reader"), base, cycles, lambda: reader.update_feeds(scheduled=False), list)
+        )
+        reader.close()
+
+
+def in_process(target: Callable[..., None], *args: object) -> Run:
+    """Run one contender in a fresh process (its memory and imports are its own)."""
+    context = mp.get_context("spawn")
+    queue: mp.Queue[Run] = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    run = queue.get()
+    process.join()
+    return run
+
+
+def compare(feeds: int, cycles: int, contenders: list[str]) -> dict[str, Run]:
+    ports: mp.Queue[int] = mp.Queue()
+    server = mp.Process(target=serve, args=(ports, feeds), daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ports.get(timeout=30)}"
+    runners: dict[str, Callable[[], Run]] = {
+        "pool": lambda: in_process(talkwatch, base, feeds, cycles, True),
+        "threads": lambda: in_process(talkwatch, base, feeds, cycles, False),
+        "etag": lambda: in_process(etag_loop, base, feeds, cycles),
+        "reader": lambda: in_process(reader_updates, base, feeds, cycles),
+    }
+    runs: dict[str, Run] = {}
+    try:
+        for name in contenders:
+            runs[name] = runners[name]()
+            show(runs[name], feeds)
+    finally:
+        server.terminate()
+        server.join()
+    return runs
+
+
+def show(run: Run, feeds: int) -> None:
+    walls = ", ".join(f"{w:.2f}" for w in run.wall)
+    print(
+        f"  {feeds:,} feeds  {run.name:<20} first {run.initial_s:6.1f} s | steady {walls} s "
+        f"(median {statistics.median(run.wall):.2f}), CPU {statistics.median(run.cpu):.2f} s, "
+        f"peak {run.peak_mb:.0f} MB | served {', '.join(run.served)}",
+        flush=True,
+    )
+
+
+# --- start-up on a large database --------------------------------------------------------------
+
+
+async def fill(url: str, articles: int) -> None:
+    """A database of `articles` stored, assessed, relevant articles (as months of polling leave)."""
+    from sqlalchemy import insert
+
+    from bot.domain import Assessment
+    from bot.store import Database
+    from bot.store.models import ArticleRow
+
+    db = Database(url)
+    await db.migrate()
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    async with db.session() as session:
+        for start in range(0, articles, 5000):
+            rows = []
+            for n in range(start, min(start + 5000, articles)):
+                title = f"Story {n}: " + " ".join(rng.choice(WORDS) for _ in range(6))
+                text = " ".join(rng.choice(WORDS) for _ in range(150))
+                verdict = Assessment(True, 0.6, None, False, 0.1, headline=title).to_dict()
+                rows.append(
+                    {
+                        "identity": f"guid:startup-{n}",
+                        "url": f"https://news.example/{n}",
+                        "title": title,
+                        "summary": text[:200],
+                        "text": text,
+                        "outlet": "Bench",
+                        "published_at": now - timedelta(minutes=articles - n),
+                        "fetched_at": now,
+                        "content_hash": f"{n:064x}",
+                        "backlog": False,
+                        "assessed_at": now,
+                        "verdict": verdict,
+                        "relevant": True,
+                    }
                 )
-                steady.append(time.perf_counter() - started)
-                print(
-                    f"  cycle {cycle}: {steady[-1]:.2f}s, {len(report.outcomes)} feeds, "
-                    f"{report.new_articles} new articles"
-                )
-        worker_mb = max(pool.map(worker_peak_mb, range(4)))
-        pool.shutdown()
-        await db.dispose()
-    return initial, steady, first.new_articles, peak_rss_mb() + worker_mb
+            await session.execute(insert(ArticleRow), rows)
+    await db.dispose()
+
+
+STARTUP = """
+import time
+started = time.perf_counter()
+import asyncio
+from bot.app import build_core
+from bot.config.settings import load_settings
+
+async def main():
+    core = await build_core(load_settings(database_url={url!r}), feeds=[])
+    print(time.perf_counter() - started)
+    await core.close()
+
+asyncio.run(main())
+"""
+
+
+def startup_seconds(articles: int) -> float:
+    """Seconds from import to ready-to-poll (`build_core`) on `articles` stored articles."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'big.db'}"
+        asyncio.run(fill(url, articles))
+        done = subprocess.run(
+            [sys.executable, "-c", STARTUP.format(url=url)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=3, help="steady-state cycles to time")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--feeds", default="1000,5000", help="feed counts, comma-separated")
+    parser.add_argument("--contenders", default="pool,threads,etag,reader")
+    parser.add_argument(
+        "--big-contenders",
+        default="pool,threads,reader",
+        help="contenders for the feed counts after the first (the RESULT needs no etag loop there)",
+    )
+    parser.add_argument("--startup-articles", type=int, default=100_000)
     args = parser.parse_args()
 
-    ports: mp.Queue[int] = mp.Queue()
-    server = mp.Process(target=serve, args=(ports,), daemon=True)
-    server.start()
-    base = f"http://127.0.0.1:{ports.get(timeout=30)}"
-    try:
-        initial, steady, stored, peak_mb = asyncio.run(
-            run_talkwatch(base, args.cycles, args.concurrency)
-        )
-        naive = run_naive(base)
-    finally:
-        server.terminate()
-        server.join()
-    cycle_s = statistics.median(steady)
-    print(f"initial cycle (backlog of {stored} articles): {initial:.2f}s")
-    print(f"steady-state cycles: {', '.join(f'{s:.2f}' for s in steady)} s (median {cycle_s:.2f}s)")
-    print(f"peak RSS during steady-state cycles (main + parse worker): {peak_mb:.0f} MB")
-    print(f"naive sequential feedparser.parse(url) loop: {naive:.2f}s")
-    print(f"RESULT speedup={naive / cycle_s:.1f} cycle_s={cycle_s:.2f} peak_mb={peak_mb:.0f}")
+    results: dict[int, dict[str, Run]] = {}
+    for index, feeds in enumerate(int(n) for n in args.feeds.split(",")):
+        contenders = args.contenders if index == 0 else args.big_contenders
+        results[feeds] = compare(feeds, args.cycles, contenders.split(","))
+    startup = startup_seconds(args.startup_articles) if args.startup_articles else float("nan")
+    print(f"start-up (build_core) on {args.startup_articles:,} stored articles: {startup:.1f} s")
+
+    first = results[min(results)]
+    ours = first.get("pool") or first.get("threads")
+    assert ours is not None, "the RESULT line needs a talkwatch contender"
+    wall = statistics.median(ours.wall)
+    cpu = statistics.median(ours.cpu)
+
+    def ratio(name: str, ours_value: float, attr: str, inverse: bool = False) -> str:
+        other = first.get(name)
+        if other is None:
+            return "nan"
+        theirs = statistics.median(getattr(other, attr))
+        return f"{(ours_value / theirs) if inverse else (theirs / ours_value):.2f}"
+
+    big = results.get(5000, {})
+    big_ours = big.get("pool") or big.get("threads")
+    print(
+        f"RESULT speedup_vs_reader={ratio('reader', wall, 'wall')} "
+        f"cpu_vs_reader={ratio('reader', cpu, 'cpu', inverse=True)} "
+        f"speedup_vs_etag_loop={ratio('etag', wall, 'wall')} cycle_s={wall:.2f} "
+        f"peak_mb={ours.peak_mb:.0f} "
+        f"peak_mb_5k={big_ours.peak_mb if big_ours else float('nan'):.0f} "
+        f"startup_s_100k={startup:.1f}"
+    )
 
 
 if __name__ == "__main__":

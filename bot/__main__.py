@@ -31,7 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="replay this stream (the eval format) instead of the shipped sample",
     )
-    sub.add_parser("poll-once", help="poll every feed once, assess what is new, print a report")
+    poll_once = sub.add_parser(
+        "poll-once", help="poll the due feeds once, assess what is new, print a report"
+    )
+    poll_once.add_argument("--all", action="store_true", help="poll every feed now, due or not")
     sub.add_parser("feeds", help="show every feed with its polling state")
     assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
     assess.add_argument("source", metavar="FILE_OR_URL")
@@ -76,7 +79,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings),
         "demo": lambda: commands.demo(settings, args.stream),
-        "poll-once": lambda: asyncio.run(commands.poll_once(settings)),
+        "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
         "eval": lambda: commands.evaluate(settings, args.dataset, args.json),

@@ -33,7 +33,7 @@ from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline
 from bot.pipeline.deliver import Delivery, DeliveryLimits
-from bot.pipeline.ingest import make_parse_pool, poll_cycle, probe_feed
+from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool, probe_feed
 from bot.pipeline.memory import knowledge_fingerprint
 from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
@@ -64,26 +64,23 @@ def build_assessor(settings: Settings) -> Assessor:
 
 @dataclass
 class Ingest:
-    """The ingest role: polls due feeds into the store, and probes a feed for /addfeed."""
+    """The ingest role: polls due feeds into the store, and probes a feed for /addfeed.
+
+    `wait` bounds how long a cycle waits for its feeds: the service's ticker gets the
+    report of the feeds finished by then, and slow feeds finish in the background.
+    """
 
     db: Database
     http: httpx.AsyncClient
     fetcher: Fetcher
-    concurrency: int
-    poll_interval_seconds: int
+    poller: Poller
     parse_pool: Executor | None = None
+    wait: float | None = None
     last_poll_at: datetime | None = None
 
-    async def poll(self, now: datetime) -> PollReport:
-        """One cycle over the feeds due at `now` (a replay passes the stream's clock)."""
-        report = await poll_cycle(
-            self.db,
-            self.fetcher,
-            now=now,
-            parser=self.parse_pool,
-            concurrency=self.concurrency,
-            poll_interval_seconds=self.poll_interval_seconds,
-        )
+    async def poll(self, now: datetime, *, everything: bool = False) -> PollReport:
+        """One cycle over the feeds due at `now` (all with `everything`)."""
+        report = await self.poller.cycle(now, everything=everything, wait=self.wait)
         self.last_poll_at = now
         return report
 
@@ -91,6 +88,7 @@ class Ingest:
         return await probe_feed(self.fetcher, url)
 
     async def close(self) -> None:
+        await self.poller.aclose()
         await self.http.aclose()
         if self.parse_pool is not None:
             self.parse_pool.shutdown(wait=False, cancel_futures=True)
@@ -102,22 +100,33 @@ async def build_ingest(
     *,
     feeds: Sequence[FeedSpec] | None = None,
     parse_pool: bool = False,
+    cycle_wait: float | None = None,
 ) -> Ingest:
     """The poller, with the feeds file (or `feeds`, for the demo) synced into the store.
 
     `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
-    long-running process with many feeds (see benchmarks/poll_cycle.py).
+    long-running process with many feeds (see benchmarks/poll_cycle.py). `cycle_wait`
+    bounds how long one cycle waits for its feeds (the service's ticker); None waits for all.
     """
     specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
     await sync_feeds(db, specs)
-    http = build_client(read_timeout=settings.fetch_timeout_seconds)
+    http = build_client(
+        read_timeout=settings.fetch_timeout_seconds,
+        max_connections=settings.fetch_concurrency * 2,
+        allow_private=settings.fetch_allow_private,
+    )
+    fetcher = Fetcher(http, max_bytes=settings.max_feed_bytes)
+    pool = make_parse_pool() if parse_pool else None
+    policy = PollPolicy(
+        settings.poll_interval_seconds, settings.feed_hint_max_seconds, settings.fetch_concurrency
+    )
     return Ingest(
         db,
         http,
-        Fetcher(http, max_bytes=settings.max_feed_bytes),
-        concurrency=settings.fetch_concurrency,
-        poll_interval_seconds=settings.poll_interval_seconds,
-        parse_pool=make_parse_pool() if parse_pool else None,
+        fetcher,
+        Poller(db, fetcher, policy, parser=pool),
+        parse_pool=pool,
+        wait=cycle_wait,
     )
 
 

@@ -157,7 +157,9 @@ async def _run(settings: Settings, process: _Process, stop: asyncio.Event) -> No
     async with contextlib.AsyncExitStack() as stack:
         db = process.db = await build_store(settings)
         stack.push_async_callback(db.dispose)
-        ingest = process.ingest = await build_ingest(settings, db, parse_pool=True)
+        ingest = process.ingest = await build_ingest(
+            settings, db, parse_pool=True, cycle_wait=settings.ticker_seconds / 2
+        )
         stack.push_async_callback(ingest.close)
         assessment = await build_assessment(settings, db, process.metrics)
         stack.push_async_callback(_save_knowledge, assessment)

@@ -40,6 +40,7 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
                 "database_url": f"sqlite:///{tmp}/demo.db",
                 "telegram_bot_token": None,
                 "telegram_channel": DEMO_CHANNEL,
+                "fetch_allow_private": True,  # the replay server runs on 127.0.0.1
             }
         )
         async with ReplayServer(stream_dir or default_stream_dir()) as server:

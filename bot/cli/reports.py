@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.domain import FeedStatus, PollReport
+from bot.ingest.identity import mask_url
+from bot.ingest.schedule import base_interval, duration, explain_wait
 from bot.store.feeds import FeedState
 
 
@@ -18,25 +21,60 @@ def format_poll_report(report: PollReport) -> str:
         f"{report.count(FeedStatus.FAILED)} failed; {report.new_articles} new articles."
     ]
     lines += [
-        f"  failed {o.feed_url}: {o.error}"
+        f"  failed {mask_url(o.feed_url)}: {o.error}"
         for o in report.outcomes
         if o.status is FeedStatus.FAILED
     ]
     return "\n".join(lines)
 
 
-_COLUMNS = (("name", 24), ("url", 48), ("status", 12), ("last success", 16), ("errors", 6))
+def format_next_due(next_due: datetime | None, now: datetime) -> str:
+    """When the next feed is due, and how to poll every feed now."""
+    if next_due is None:
+        return "No feeds are watched."
+    wait = (next_due - now).total_seconds()
+    when = "now" if wait <= 0 else f"in {duration(wait)}"
+    stamp = next_due.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"Next feed due {when} ({stamp}); `talkwatch poll-once --all` polls every feed now."
 
 
-def format_feeds_table(feeds: Sequence[FeedState]) -> str:
-    """`talkwatch feeds`: name, url, status, last success, errors, last error."""
+_COLUMNS = (
+    ("name", 24),
+    ("url", 48),
+    ("status", 12),
+    ("last success", 16),
+    ("errors", 6),
+    ("every", 10),
+    ("why", 32),
+)
+
+
+def format_feeds_table(feeds: Sequence[FeedState], *, default_interval: int, hint_max: int) -> str:
+    """`talkwatch feeds`: name, url (secrets masked), status, errors, effective interval and why."""
     if not feeds:
         return "No feeds."
     header = [*(_cell(title, width) for title, width in _COLUMNS), "last error"]
     rows = [" ".join(header).rstrip()]
     for feed in feeds:
         success = feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "-"
-        values = (feed.name, feed.url, feed.last_status, success, str(feed.error_count))
+        normal = base_interval(
+            feed.interval_seconds, feed.ttl_seconds, default=default_interval, hint_max=hint_max
+        )
+        wait = explain_wait(
+            normal,
+            errors=feed.error_count,
+            checked_at=feed.last_checked_at,
+            due_at=feed.next_check_at,
+        )
+        values = (
+            feed.name,
+            mask_url(feed.url),
+            feed.last_status,
+            success,
+            str(feed.error_count),
+            duration(wait.seconds),
+            wait.describe(),
+        )
         cells = [_cell(v, w) for v, (_, w) in zip(values, _COLUMNS, strict=True)]
         rows.append(" ".join([*cells, _clip(feed.last_error or "-", 80)]).rstrip())
     return "\n".join(rows)

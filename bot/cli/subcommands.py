@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_assessment, build_assessor, build_ingest, build_store
-from bot.cli.reports import format_feeds_table, format_poll_report
+from bot.cli.reports import format_feeds_table, format_next_due, format_poll_report
 from bot.cli.verdicts import format_verdict
 from bot.config.settings import Settings
 from bot.domain import Document
@@ -19,7 +19,7 @@ from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import rebuild_knowledge
-from bot.store.feeds import list_feeds
+from bot.store.feeds import list_feeds, next_due_at
 
 
 def check_config(settings: Settings) -> int:
@@ -46,8 +46,8 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-async def poll_once(settings: Settings) -> int:
-    """One cycle over every feed; feed failures are reported, not fatal."""
+async def poll_once(settings: Settings, every_feed: bool = False) -> int:
+    """One cycle over the due feeds (all with `every_feed`); feed failures are not fatal."""
     assessor = build_assessor(settings)
     async with AsyncExitStack() as stack:
         db = await build_store(settings)
@@ -55,9 +55,11 @@ async def poll_once(settings: Settings) -> int:
         ingest = await build_ingest(settings, db)
         stack.push_async_callback(ingest.close)
         assessment = await build_assessment(settings, db, Metrics(), assessor)
-        report = await ingest.poll(datetime.now(UTC))
+        report = await ingest.poll(datetime.now(UTC), everything=every_feed)
         assessed = await assessment.run()
+        next_due = await next_due_at(db)
     print(format_poll_report(report))
+    print(format_next_due(next_due, datetime.now(UTC)))
     alerts = [a for a in assessed if a.verdict.is_alert]
     print(f"assessed {len(assessed)} new articles: {len(alerts)} fresh developments")
     for item in alerts:
@@ -72,7 +74,16 @@ async def show_feeds(settings: Settings) -> int:
         states = await list_feeds(db)
     finally:
         await db.dispose()
-    print(format_feeds_table(states) if states else "no feeds yet: run `talkwatch poll-once`")
+    if not states:
+        print("no feeds yet: run `talkwatch poll-once`")
+        return 0
+    print(
+        format_feeds_table(
+            states,
+            default_interval=settings.poll_interval_seconds,
+            hint_max=settings.feed_hint_max_seconds,
+        )
+    )
     return 0
 
 
@@ -97,7 +108,10 @@ async def assess_one(settings: Settings, source: str, as_json: bool) -> int:
 
 async def _read_document(settings: Settings, source: str) -> Document:
     if source.startswith(("http://", "https://")):
-        async with build_client(read_timeout=settings.fetch_timeout_seconds) as http:
+        async with build_client(
+            read_timeout=settings.fetch_timeout_seconds,
+            allow_private=settings.fetch_allow_private,
+        ) as http:
             try:
                 result = await Fetcher(http, max_bytes=settings.max_feed_bytes).fetch(source)
             except FetchError as exc:

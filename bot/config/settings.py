@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     poll_interval_seconds: int = Field(300, alias="POLL_INTERVAL_SECONDS", ge=1)
     # How often the ticker looks for due feeds: a due feed waits at most this long.
     tick_seconds: int = Field(10, alias="TICK_SECONDS", ge=1, le=3600)
+    # A feed's <ttl>, max-age or Expires may lengthen its interval up to this; 0 ignores them.
+    feed_hint_max_seconds: int = Field(900, alias="FEED_HINT_MAX_SECONDS", ge=0)
+    # Off: feeds, pages and redirects to loopback/private/link-local addresses are refused.
+    fetch_allow_private: bool = Field(False, alias="FETCH_ALLOW_PRIVATE")
     fetch_concurrency: int = Field(16, alias="FETCH_CONCURRENCY", ge=1, le=256)
     fetch_timeout_seconds: float = Field(20.0, alias="FETCH_TIMEOUT_SECONDS", gt=0, le=300)
     max_feed_bytes: int = Field(10_000_000, alias="MAX_FEED_BYTES", ge=1024)

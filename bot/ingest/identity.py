@@ -8,6 +8,7 @@ Deduplication compares canonical forms, never the raw strings.
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that only say where a click came from; they never select content.
@@ -25,6 +26,13 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_PARAMS = ("u", "url", "q", "target", "dest", "destination", "redirect", "to", "link")
 MAX_REDIRECT_UNWRAP = 3
 MAX_KEY_LENGTH = 600
+# Query parameters whose values are credentials (matched as whole words in the name).
+_SECRET_PARAM = re.compile(
+    r"(?i)(^|[_.-])(token|key|apikey|secret|password|passwd|pwd|auth|sig|signature|session)"
+    r"($|[_.-])"
+)
+_QUERY_PAIR = re.compile(r"([^&=;]+)=([^&;]*)")
+MASK = "***"
 
 
 def is_web_url(url: str) -> bool:
@@ -34,6 +42,27 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)
+
+
+def mask_url(url: str) -> str:
+    """The URL as logs and tables may show it: userinfo and secret query values masked."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority_end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:authority_end], rest[authority_end:]
+    if "@" in authority:
+        authority = f"{MASK}@{authority.rpartition('@')[2]}"
+    path, qmark, query = tail.partition("?")
+    if qmark:
+        query, hash_mark, fragment = query.partition("#")
+        query = _QUERY_PAIR.sub(_mask_pair, query) + hash_mark + fragment
+    return f"{scheme}{sep}{authority}{path}{qmark}{query}"
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return f"{name}={MASK}" if _SECRET_PARAM.search(name) else match.group(0)
 
 
 def _is_tracking(name: str) -> bool:

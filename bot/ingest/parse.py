@@ -9,6 +9,7 @@ malformed document is used; a document that is not a feed at all is a
 from __future__ import annotations
 
 import calendar
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,12 @@ MAX_TTL_SECONDS = 24 * 3600
 MAX_OUTLET_CHARS = 80  # longer suffixes are part of the headline, not an outlet name
 # Share of items with redirect links or <source> that marks a feed as an aggregator.
 AGGREGATOR_SHARE = 0.5
+# Character references feedparser's loose parser turns into an exception for the
+# whole document (lone surrogates, NUL, beyond U+10FFFF): one such title lost every item.
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_ENTRY_START = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:item|entry)[\s>/]")
+_ENTRY_END = re.compile(rb"</(?:[A-Za-z0-9_]+:)?(?:item|entry)\s*>")
+MAX_SKIP_NOTES = 5  # reasons kept per document; the count covers the rest
 
 
 class NotAFeed(ValueError):
@@ -40,28 +47,84 @@ class ParsedFeed:
     ttl_seconds: int | None
     items: tuple[ParsedItem, ...]
     bozo: str | None = None
+    skipped: int = 0  # entries that could not be read (each costs only itself)
+    skip_reasons: tuple[str, ...] = ()
 
 
 def parse_feed(
     body: bytes, *, url: str, headers: Mapping[str, str], now: datetime | None = None
 ) -> ParsedFeed:
-    """Parse feed bytes; raise NotAFeed when nothing feed-like is in them."""
+    """Parse feed bytes; raise NotAFeed when nothing feed-like is in them.
+
+    An entry that cannot be read is skipped with its reason in `skip_reasons`;
+    the rest of the feed is kept.
+    """
     fetched_at = now or datetime.now(UTC)
     lowered = {k.lower(): v for k, v in headers.items()}
     lowered.setdefault("content-location", url)
-    # Markup is stripped to plain text afterwards, so feedparser's sanitising and URI
-    # rewriting inside HTML would be wasted work (about a third of its parse time).
-    result = feedparser.parse(
-        body, response_headers=lowered, sanitize_html=False, resolve_relative_uris=False
-    )
-    entries: Sequence[Any] = result.get("entries") or []
+    body = _CHARREF.sub(_safe_charref, body)
+    try:
+        result = _feedparser(body, lowered)
+        entries: list[Any] = list(result.get("entries") or [])
+        skips: list[str] = []
+    except Exception as exc:  # feedparser failing on one entry fails the document
+        result, entries, skips = _parse_entry_by_entry(body, lowered, exc)
     if not result.get("version") and not entries:
         raise NotAFeed(_not_a_feed_reason(body, result))
     feed = result.get("feed") or {}
     title = one_line(str(feed.get("title") or "")) or urlsplit(url).netloc
     aggregator = _looks_aggregated(entries)
-    items = tuple(_item(e, title, aggregator, fetched_at) for e in entries)
-    return ParsedFeed(title, _ttl_seconds(feed), items, _bozo_note(result))
+    items: list[ParsedItem] = []
+    for index, entry in enumerate(entries):
+        try:
+            items.append(_item(entry, title, aggregator, fetched_at))
+        except Exception as exc:  # one odd entry costs one item
+            skips.append(f"entry {index + 1}: {type(exc).__name__}: {exc}"[:200])
+    return ParsedFeed(
+        title,
+        _ttl_seconds(feed),
+        tuple(items),
+        _bozo_note(result),
+        len(skips),
+        tuple(skips[:MAX_SKIP_NOTES]),
+    )
+
+
+def _feedparser(body: bytes, headers: Mapping[str, str]) -> Any:
+    # Markup is stripped to plain text afterwards, so feedparser's sanitising and URI
+    # rewriting inside HTML would be wasted work (about a third of its parse time).
+    return feedparser.parse(
+        body, response_headers=dict(headers), sanitize_html=False, resolve_relative_uris=False
+    )
+
+
+def _safe_charref(match: re.Match[bytes]) -> bytes:
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return b"&#xFFFD;"  # dropped later by valid_unicode, like any invalid character
+    return match.group(0)
+
+
+def _parse_entry_by_entry(
+    body: bytes, headers: Mapping[str, str], error: Exception
+) -> tuple[Any, list[Any], list[str]]:
+    """Parse each entry in the feed's own envelope, so a bad one costs only itself."""
+    starts = [m.start() for m in _ENTRY_START.finditer(body)]
+    ends = [m.end() for m in _ENTRY_END.finditer(body)]
+    if not starts or not ends:
+        raise NotAFeed(f"not a feed: unreadable ({type(error).__name__}: {error})"[:200])
+    head, tail = body[: starts[0]], body[ends[-1] :]
+    result = _feedparser(head + tail, headers)
+    entries: list[Any] = []
+    skips: list[str] = []
+    for index, start in enumerate(starts):
+        end = next((e for e in ends if e > start), len(body))
+        try:
+            entries += _feedparser(head + body[start:end] + tail, headers).get("entries") or []
+        except Exception as exc:
+            skips.append(f"entry {index + 1}: {type(exc).__name__}: {exc}"[:200])
+    return result, entries, skips
 
 
 def _not_a_feed_reason(body: bytes, result: Any) -> str:

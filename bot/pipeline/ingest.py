@@ -1,52 +1,250 @@
 """The ingestion pipeline: due feeds -> fetch -> parse -> keep unseen -> full text -> store.
 
-`poll_cycle` orders the steps and turns every per-feed failure into a
-recorded outcome, so one bad feed never stops a cycle. Policy lives
-elsewhere: when to poll next in `ingest.schedule`, what counts as seen in
-`store.articles`, how items are named in `ingest.identity`.
+Each due feed is polled by its own task under its own deadline, and stores
+its articles and its outcome as soon as it is done: no feed waits for
+another, and nothing is held until the end of a cycle. A `Poller` cycle starts
+the due feeds that are not already in flight, waits at most `wait` seconds
+(the service returns within half a tick; `poll-once` waits for all), and
+reports the feeds that finished. A feed still fetching (a trickling server, a
+huge document) simply finishes later, in the background, and is not started
+twice. A poll stores at most `item_cap` new items; the rest come next tick.
+
+Policy lives elsewhere: when to poll next in `ingest.schedule`, what counts as
+seen in `store.articles`, how items are named in `ingest.identity`, which
+addresses may be fetched in `ingest.addresses`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
-from bot.domain import FeedOutcome, FeedStatus, ParsedItem, PollReport
+from bot.domain import FeedOutcome, FeedStatus, PollReport
 from bot.errors import FetchError
-from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, FetchResult
-from bot.ingest.identity import canonical_url, content_hash, is_web_url
-from bot.ingest.markup import word_count
-from bot.ingest.parse import NotAFeed, parse_feed
-from bot.ingest.schedule import base_interval, next_check_at
+from bot.ingest.identity import is_web_url, mask_url
+from bot.ingest.lifeline import die_with_parent
+from bot.ingest.parse import NotAFeed, ParsedFeed, parse_feed
+from bot.ingest.schedule import base_interval, hint_seconds, next_check_at, next_success_at
+from bot.pipeline.fulltext import PageReader
 from bot.store.articles import NewArticle, store_articles, unseen
 from bot.store.db import Database
-from bot.store.feeds import FeedState, PollRecord, due_feeds, record_polls
+from bot.store.feeds import FeedState, due_feeds, list_feeds, record_polls
+from bot.store.feeds import PollRecord as Record
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_POLL_INTERVAL = 300
-# Below this many words an item is a teaser and its page is fetched for the full text.
-TEASER_WORDS = 80
-# A first poll of a teaser feed fetches its whole backlog; this bounds one feed's share.
-MAX_PAGES_PER_FEED = 60
+DEFAULT_HINT_MAX = 900
+# New items stored per poll of one feed: a 100,000-item document is drained over
+# many ticks instead of freezing the poller (news feeds carry 10-100 items).
+MAX_ITEMS_PER_POLL = 500
+PARSE_THREADS = 2
+# Fetch, parse and pages of one feed together; the fetch itself has a tighter deadline.
+FEED_DEADLINE_SECONDS = 180.0
 
 
-@dataclass(slots=True)
-class _Polled:
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """The operator's polling settings, as plain values."""
+
+    default_interval: int = DEFAULT_POLL_INTERVAL
+    hint_max: int = DEFAULT_HINT_MAX
+    concurrency: int = 16
+    item_cap: int = MAX_ITEMS_PER_POLL
+    feed_deadline: float = FEED_DEADLINE_SECONDS
+
+
+class Poller:
+    """Polls feeds, each in its own task; one instance per process."""
+
+    def __init__(
+        self,
+        db: Database,
+        fetcher: Fetcher,
+        policy: PollPolicy | None = None,
+        *,
+        parser: Executor | None = None,
+    ) -> None:
+        self.db, self.fetcher = db, fetcher
+        # Without a process pool, two parse threads: more would only fight the event
+        # loop for the GIL and hold more documents in memory at once.
+        self._own_parser: ThreadPoolExecutor | None = None
+        if parser is None:
+            parser = self._own_parser = ThreadPoolExecutor(PARSE_THREADS, "parse")
+        self.parser = parser
+        self.policy = policy or PollPolicy()
+        self.tasks: dict[int, asyncio.Task[FeedOutcome]] = {}
+        self.feed_gate = asyncio.Semaphore(self.policy.concurrency)
+        self.write_lock = asyncio.Lock()  # one writer at a time: SQLite has one anyway
+        self.unrecorded: list[tuple[int, Record]] = []
+        self.pages = PageReader(fetcher, self.cpu, self.policy.concurrency)
+
+    async def cycle(
+        self, now: datetime | None = None, *, everything: bool = False, wait: float | None = None
+    ) -> PollReport:
+        """Start the due feeds (every feed with `everything`); report those finished by `wait`."""
+        now = now or datetime.now(UTC)
+        outcomes = self._collect()
+        feeds = await (list_feeds(self.db) if everything else due_feeds(self.db, now))
+        if not self.tasks:
+            self.pages.forget()
+        for feed in feeds:
+            if feed.id not in self.tasks:
+                self.tasks[feed.id] = asyncio.create_task(self._guarded(feed, now))
+        if self.tasks:
+            await asyncio.wait(list(self.tasks.values()), timeout=wait)
+        outcomes += self._collect()
+        if any(o.status is FeedStatus.OK for o in outcomes):
+            give_back_memory()
+        return PollReport(tuple(outcomes))
+
+    def _collect(self) -> list[FeedOutcome]:
+        done = [feed_id for feed_id, task in self.tasks.items() if task.done()]
+        return [self.tasks.pop(feed_id).result() for feed_id in done]
+
+    async def aclose(self) -> None:
+        """Cancel the feeds still in flight (at shutdown)."""
+        pending = [task for task in self.tasks.values() if not task.done()]
+        if pending:
+            log.warning("cancelled feeds still in flight", extra={"count": len(pending)})
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        self.tasks.clear()
+        if self._own_parser is not None:
+            self._own_parser.shutdown(wait=False, cancel_futures=True)
+
+    async def _guarded(self, feed: FeedState, now: datetime) -> FeedOutcome:
+        """Poll one feed; a timeout or even an unexpected error becomes a recorded failure."""
+        try:
+            # The gate covers the whole poll, not just the fetch: at most `concurrency`
+            # feeds hold a body, a parse, a database connection at any time.
+            async with self.feed_gate, asyncio.timeout(self.policy.feed_deadline):
+                return await self._poll(feed, now)
+        except TimeoutError:
+            error = f"poll timed out after {self.policy.feed_deadline:g} s"
+        except Exception as exc:
+            log.exception("unexpected error polling %s", mask_url(feed.url))
+            error = f"internal error: {type(exc).__name__}: {exc}"[:300]
+        return await self._save(feed, self._plan(feed, now).failed(error))
+
+    async def _poll(self, feed: FeedState, now: datetime) -> FeedOutcome:
+        plan = self._plan(feed, now)
+        try:
+            result = await self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
+        except FetchError as exc:
+            return await self._save(feed, plan.failed(str(exc), exc.retry_after))
+        if result.not_modified:
+            return await self._save(feed, plan.succeeded(result, None))
+        try:
+            headers = dict(result.headers)
+            parsed = await self.cpu(
+                partial(parse_feed, result.body, url=result.url, headers=headers)
+            )
+        except NotAFeed as exc:
+            return await self._save(feed, plan.failed(str(exc)))
+        _log_skips(feed, parsed)
+        fresh = await unseen(self.db, parsed.items)
+        more = len(fresh) > self.policy.item_cap
+        backlog = feed.first_success_at is None
+        articles = await self.pages.complete(feed.id, fresh[: self.policy.item_cap], backlog)
+        return await self._save(feed, plan.succeeded(result, parsed.ttl_seconds, more), articles)
+
+    def _plan(self, feed: FeedState, now: datetime) -> Plan:
+        return Plan(feed, now, self.policy)
+
+    async def _save(
+        self, feed: FeedState, record: Record, articles: list[NewArticle] | None = None
+    ) -> FeedOutcome:
+        """Store this feed's articles and outcome now, not at the end of a cycle."""
+        new = 0
+        if articles:
+            async with self.write_lock:
+                stored = await store_articles(self.db, articles, fetched_at=record.checked_at)
+            new = sum(stored.values())
+        self.unrecorded.append((feed.id, record))
+        await self._record()
+        return FeedOutcome(mask_url(feed.url), record.status, new, record.error)
+
+    async def _record(self) -> None:
+        """Group commit: whoever gets the lock writes every outcome waiting so far.
+
+        A cycle of 1,000 mostly-304 feeds then costs a few transactions, not 1,000;
+        each caller returns only once its own outcome is written.
+        """
+        async with self.write_lock:
+            batch, self.unrecorded = self.unrecorded, []
+            if batch:
+                await record_polls(self.db, batch)
+
+    async def cpu(self, call: Callable[[], T]) -> T:
+        """Run parsing/extraction off the event loop, in the parse pool when there is one."""
+        return await asyncio.get_running_loop().run_in_executor(self.parser, call)
+
+
+def _log_skips(feed: FeedState, parsed: ParsedFeed) -> None:
+    if parsed.skipped:
+        log.warning(
+            "feed %s: skipped %d unreadable entries (the rest are kept): %s",
+            mask_url(feed.url),
+            parsed.skipped,
+            "; ".join(parsed.skip_reasons),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one poll of one feed leaves on its row, decided by `ingest.schedule`."""
+
     feed: FeedState
-    record: PollRecord
-    error: str | None = None
-    articles: list[NewArticle] = field(default_factory=list)
+    now: datetime
+    policy: PollPolicy
+
+    def normal(self, hint: int | None) -> int:
+        policy = self.policy
+        interval = base_interval(
+            self.feed.interval_seconds,
+            hint,
+            default=policy.default_interval,
+            hint_max=policy.hint_max,
+        )
+        return interval.seconds
+
+    def succeeded(self, result: FetchResult, ttl: int | None, more: bool = False) -> Record:
+        """Due one interval after the scheduled time; at once (no validators) if items remain."""
+        feed, now = self.feed, self.now
+        hint = hint_seconds(result.headers, ttl, now=now)
+        if result.not_modified:
+            hint = hint or feed.ttl_seconds
+        due = now if more else next_success_at(feed.next_check_at, now, self.normal(hint))
+        status = FeedStatus.NOT_MODIFIED if result.not_modified else FeedStatus.OK
+        etag, modified = (None, None) if more else (result.etag, result.last_modified)
+        # A first poll cut short by the item cap stays "first" so the rest is backlog too.
+        first = not (more and feed.first_success_at is None)
+        return Record(status, now, due, None, etag, modified, hint, ends_backlog=first)
+
+    def failed(self, error: str, retry_after: float | None = None) -> Record:
+        """Backoff from now after consecutive failures, never before Retry-After."""
+        base = self.normal(self.feed.ttl_seconds)
+        failures = self.feed.error_count + 1
+        due = next_check_at(self.now, base=base, failures=failures, retry_after=retry_after)
+        return Record(FeedStatus.FAILED, self.now, due, error)
 
 
 async def poll_cycle(
@@ -56,169 +254,53 @@ async def poll_cycle(
     now: datetime | None = None,
     concurrency: int = 16,
     poll_interval_seconds: int = DEFAULT_POLL_INTERVAL,
+    hint_max_seconds: int = DEFAULT_HINT_MAX,
     parser: Executor | None = None,
+    everything: bool = False,
 ) -> PollReport:
-    """Poll every due feed once, concurrently under `concurrency`; store what is new.
-
-    Parsing and extraction are CPU work: they run in `parser` (a process pool from
-    `make_parse_pool` puts them on another core) or, by default, in threads.
-    """
-    now = now or datetime.now(UTC)
-    feeds = await due_feeds(db, now)
-    if not feeds:
-        return PollReport()
-    run = _Cycle(db, fetcher, now, concurrency, poll_interval_seconds, parser)
-    polled = await asyncio.gather(*(run.guarded(feed) for feed in feeds))
-    stored = await store_articles(db, [a for p in polled for a in p.articles], fetched_at=now)
-    await record_polls(db, [(p.feed.id, p.record) for p in polled])
-    return PollReport(tuple(_outcome(p, stored.get(p.feed.id, 0)) for p in polled))
+    """One complete cycle with a throw-away `Poller` (tests, benchmarks, one-shot tools)."""
+    policy = PollPolicy(poll_interval_seconds, hint_max_seconds, concurrency)
+    poller = Poller(db, fetcher, policy, parser=parser)
+    try:
+        return await poller.cycle(now, everything=everything)
+    finally:
+        await poller.aclose()
 
 
-def _outcome(polled: _Polled, new_articles: int) -> FeedOutcome:
-    return FeedOutcome(polled.feed.url, polled.record.status, new_articles, polled.record.error)
-
-
-class _Cycle:
-    """One cycle's shared state: the clock, the bounds, the collaborators."""
-
-    def __init__(
-        self,
-        db: Database,
-        fetcher: Fetcher,
-        now: datetime,
-        concurrency: int,
-        interval: int,
-        parser: Executor | None,
-    ) -> None:
-        self.db, self.fetcher, self.now, self.interval = db, fetcher, now, interval
-        self.parser = parser
-        self.feed_gate = asyncio.Semaphore(concurrency)
-        self.page_gate = asyncio.Semaphore(concurrency)
-        self.pages: dict[str, asyncio.Future[tuple[str | None, str, str | None]]] = {}
-
-    async def guarded(self, feed: FeedState) -> _Polled:
-        """Poll one feed; even an unexpected error becomes a recorded failure."""
-        try:
-            return await self.poll(feed)
-        except Exception as exc:
-            log.exception("unexpected error polling %s", feed.url)
-            return self.failed(feed, f"internal error: {type(exc).__name__}: {exc}"[:300])
-
-    async def poll(self, feed: FeedState) -> _Polled:
-        async with self.feed_gate:
-            try:
-                result = await self.fetcher.fetch(
-                    feed.url, etag=feed.etag, last_modified=feed.last_modified
-                )
-            except FetchError as exc:
-                return self.failed(feed, str(exc), exc.retry_after)
-        if result.not_modified:
-            return self.succeeded(feed, FeedStatus.NOT_MODIFIED, result, feed.ttl_seconds)
-        try:
-            parsed = await self.cpu(
-                partial(
-                    parse_feed,
-                    result.body,
-                    url=result.url,
-                    headers=dict(result.headers),
-                    now=self.now,
-                )
-            )
-        except NotAFeed as exc:
-            return self.failed(feed, str(exc))
-        polled = self.succeeded(feed, FeedStatus.OK, result, parsed.ttl_seconds)
-        fresh = await unseen(self.db, parsed.items)
-        polled.articles = await self.complete(feed, fresh)
-        return polled
-
-    async def complete(self, feed: FeedState, items: Sequence[ParsedItem]) -> list[NewArticle]:
-        """Fetch full text for teasers (bounded per feed) and wrap items for storage."""
-        backlog = feed.first_success_at is None
-        jobs = [
-            self.with_text(feed.id, item, backlog, fetch_page=index < MAX_PAGES_PER_FEED)
-            for index, item in enumerate(items)
-        ]
-        return list(await asyncio.gather(*jobs))
-
-    async def with_text(
-        self, feed_id: int, item: ParsedItem, backlog: bool, *, fetch_page: bool
-    ) -> NewArticle:
-        text, source, error = item.text, "feed", None
-        if word_count(item.text) < TEASER_WORDS:
-            source = "teaser"
-            if not item.url:
-                error = "no article link to fetch the full text from"
-            elif not fetch_page:
-                error = f"page not fetched: over {MAX_PAGES_PER_FEED} teasers in one poll"
-            else:
-                item, text, source, error = await self.page_text(item)
-        return NewArticle(
-            feed_id, item, text, source, error, backlog, content_hash(item.title, text)
-        )
-
-    async def page_text(self, item: ParsedItem) -> tuple[ParsedItem, str, str, str | None]:
-        """The article page's main text, or the teaser and the reason the page did not help."""
-        assert item.url is not None
-        if item.url not in self.pages:  # two feeds carrying one story fetch its page once
-            self.pages[item.url] = asyncio.ensure_future(self.read_page(item.url))
-        final_url, text, error = await self.pages[item.url]
-        if final_url and final_url != item.url:
-            item = replace(item, url=final_url)  # after redirects, the page's own address
-        if error is not None:
-            return item, item.text, "teaser", error
-        if word_count(text) <= word_count(item.text):
-            return item, item.text, "teaser", "page had no article text beyond the teaser"
-        return item, text, "page", None
-
-    async def read_page(self, url: str) -> tuple[str | None, str, str | None]:
-        """(canonical final URL, extracted text, error) for one article page."""
-        try:
-            async with self.page_gate:
-                page = await self.fetcher.fetch_page(url)
-        except FetchError as exc:
-            return None, "", f"page fetch failed: {exc}"
-        extracted = await self.cpu(partial(extract_article, page.body, page.url))
-        return canonical_url(page.url), extracted.text, None
-
-    async def cpu(self, call: Callable[[], T]) -> T:
-        """Run parsing/extraction off the event loop, in the parse pool when there is one."""
-        return await asyncio.get_running_loop().run_in_executor(self.parser, call)
-
-    def succeeded(
-        self, feed: FeedState, status: FeedStatus, result: FetchResult, ttl: int | None
-    ) -> _Polled:
-        base = base_interval(feed.interval_seconds, ttl, self.interval)
-        due = next_check_at(self.now, base=base, failures=0)
-        record = PollRecord(status, self.now, due, None, result.etag, result.last_modified, ttl)
-        return _Polled(feed, record)
-
-    def failed(self, feed: FeedState, error: str, retry_after: float | None = None) -> _Polled:
-        base = base_interval(feed.interval_seconds, feed.ttl_seconds, self.interval)
-        due = next_check_at(
-            self.now, base=base, failures=feed.error_count + 1, retry_after=retry_after
-        )
-        return _Polled(feed, PollRecord(FeedStatus.FAILED, self.now, due, error), error)
+def give_back_memory() -> None:
+    """Return freed heap to the OS (glibc keeps it otherwise: 241 MB stayed 143 MB after)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool for parsing, built once by the composition root (shut it down on exit).
 
     feedparser is pure Python; in worker processes it runs on other cores while
-    the event loop keeps the HTTP traffic moving. `forkserver` avoids forking a
-    process that already runs threads (aiosqlite, the default executor).
+    the event loop keeps the HTTP traffic moving. Workers are spawned (no fork of
+    a threaded process) as direct children that the kernel kills with us, even
+    after SIGKILL (see `ingest.lifeline`).
     """
     count = workers or max(1, (os.cpu_count() or 2) - 1)
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(
+        count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 async def probe_feed(fetcher: Fetcher, url: str) -> str:
     """Fetch and parse `url` once; return the feed's title (for /addfeed).
 
     Raises ValueError when the URL is not http(s) or the document is not a
-    feed, FetchError when it cannot be fetched.
+    feed, FetchError when it cannot be fetched; an internal address is refused
+    (`AddressRefused`, a FetchError) with the reason, before any connection.
     """
     if not is_web_url(url):
-        raise ValueError(f"not an http(s) URL: {url[:200]}")
+        raise ValueError(f"not an http(s) URL: {mask_url(url)[:200]}")
     result = await fetcher.fetch(url)
     parsed = await asyncio.to_thread(
         parse_feed, result.body, url=result.url, headers=result.headers

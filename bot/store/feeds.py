@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from bot.domain import FeedSpec, FeedStatus
 from bot.store.db import Database
@@ -60,7 +60,9 @@ class PollRecord:
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = None  # the feed's longest hint: <ttl>, max-age or Expires
+    # False while a first poll's backlog is still being drained in capped batches.
+    ends_backlog: bool = True
 
 
 def _state(row: FeedRow) -> FeedState:
@@ -170,8 +172,14 @@ async def due_feeds(db: Database, now: datetime) -> list[FeedState]:
         return [_state(row) for row in await session.scalars(query)]
 
 
+async def next_due_at(db: Database) -> datetime | None:
+    """When the next feed is due (None without feeds), for `poll-once`'s report."""
+    async with db.session() as session:
+        return await session.scalar(select(func.min(FeedRow.next_check_at)))
+
+
 async def record_polls(db: Database, records: Sequence[tuple[int, PollRecord]]) -> None:
-    """Write each poll's outcome on its feed row (one transaction for the cycle)."""
+    """Write each poll's outcome on its feed row (one transaction for the batch)."""
     async with db.session() as session:
         for start in range(0, len(records), CHUNK):
             batch = records[start : start + CHUNK]
@@ -194,11 +202,12 @@ def _apply(row: FeedRow, record: PollRecord) -> None:
     row.error_count = 0
     row.last_error = None
     row.last_success_at = record.checked_at
-    if row.first_success_at is None:
+    if row.first_success_at is None and record.ends_backlog:
         row.first_success_at = record.checked_at
     if record.status is FeedStatus.OK:
         row.etag, row.last_modified = record.etag, record.last_modified
         row.ttl_seconds = record.ttl_seconds
-    else:  # a 304 may refresh the validators; it never clears them
+    else:  # a 304 may refresh the validators and hints; it never clears them
         row.etag = record.etag or row.etag
         row.last_modified = record.last_modified or row.last_modified
+        row.ttl_seconds = record.ttl_seconds or row.ttl_seconds

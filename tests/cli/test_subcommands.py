@@ -56,6 +56,7 @@ def test_poll_once_reports_and_survives_a_dead_feed(tmp_path: Path) -> None:
         env = {
             "FEEDS_FILE": str(tmp_path / "feeds.toml"),
             "DATABASE_URL": f"sqlite:///{tmp_path}/tw.db",
+            "FETCH_ALLOW_PRIVATE": "true",  # the replay server is on 127.0.0.1
         }
         result = talkwatch("poll-once", env=env)
         table = talkwatch("feeds", env=env)
@@ -66,6 +67,7 @@ def test_poll_once_reports_and_survives_a_dead_feed(tmp_path: Path) -> None:
     assert table.returncode == 0, table.stderr
     assert "Dead feed" in table.stdout
     assert "Northstar Wire" in table.stdout
+    assert "Next feed due" in result.stdout and "--all" in result.stdout
 
 
 def test_poll_once_with_an_unreachable_database_fails_clearly(tmp_path: Path) -> None:
@@ -130,7 +132,7 @@ def test_assess_an_article_page_by_url(tmp_path: Path) -> None:
         result = talkwatch(
             "assess",
             server.article_url(development),
-            env={"DATABASE_URL": f"sqlite:///{tmp_path}/tw.db"},
+            env={"DATABASE_URL": f"sqlite:///{tmp_path}/tw.db", "FETCH_ALLOW_PRIVATE": "true"},
         )
     assert result.returncode == 0, result.stderr
     assert "ALERT" in result.stdout

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest.identity import article_url, canonical_url, identity_key, resolve_redirect
+from bot.ingest.identity import (
+    article_url,
+    canonical_url,
+    identity_key,
+    mask_url,
+    resolve_redirect,
+)
 
 CANONICAL_CASES = [
     ("https://Example.COM/a?utm_source=rss&utm_medium=x", "https://example.com/a"),
@@ -60,3 +66,22 @@ def test_items_without_guid_or_link_are_named_by_their_words() -> None:
 def test_very_long_keys_are_hashed_to_fit_the_column() -> None:
     key = identity_key("x" * 5000, None, "", "")
     assert len(key) < 700
+
+
+MASK_CASES = [
+    ("http://user:pa55@feeds.test/rss", "http://***@feeds.test/rss"),
+    ("https://feeds.test/rss?token=t0k&lang=en", "https://feeds.test/rss?token=***&lang=en"),
+    (
+        "https://feeds.test/rss?api_key=k&KEY=k2#top",
+        "https://feeds.test/rss?api_key=***&KEY=***#top",
+    ),
+    ("https://feeds.test/rss?monkey=1&keyword=2", "https://feeds.test/rss?monkey=1&keyword=2"),
+    ("https://a@b@feeds.test/x?access_token=z", "https://***@feeds.test/x?access_token=***"),
+    ("https://feeds.test/rss", "https://feeds.test/rss"),
+    ("not a url", "not a url"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown"), MASK_CASES)
+def test_secrets_in_urls_are_masked_for_logs_and_tables(url: str, shown: str) -> None:
+    assert mask_url(url) == shown

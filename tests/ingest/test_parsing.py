@@ -110,3 +110,27 @@ def test_article_extraction_finds_the_body_and_drops_boilerplate() -> None:
 def test_article_extraction_survives_hostile_html(html: str | bytes) -> None:
     extracted = extract_article(html, "http://feeds.test/x")
     assert isinstance(extracted.text, str)
+
+
+def rss(*titles: str) -> bytes:
+    items = "".join(
+        f"<item><title>{t}</title><link>https://news.test/{n}</link><description>d</description>"
+        "</item>"
+        for n, t in enumerate(titles)
+    )
+    head = "<?xml version='1.0'?><rss version='2.0'><channel><title>f</title>"
+    return f"{head}{items}</channel></rss>".encode()
+
+
+def test_a_lone_surrogate_reference_is_dropped_and_the_item_kept() -> None:
+    parsed = parse_feed(
+        rss("Envoy &#xD800;arrives", "Talks &#55296;resume", "Quiet"), url=BASE, headers={}
+    )
+    assert [i.title for i in parsed.items] == ["Envoy arrives", "Talks resume", "Quiet"]
+    assert parsed.skipped == 0
+
+
+def test_an_entry_feedparser_cannot_read_costs_only_itself() -> None:
+    parsed = parse_feed(rss("One", "Two &#99999999999; bad", "Three"), url=BASE, headers={})
+    assert [i.title for i in parsed.items] == ["One", "Three"]
+    assert parsed.skipped == 1 and "entry 2: OverflowError" in parsed.skip_reasons[0]

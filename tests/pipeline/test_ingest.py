@@ -1,21 +1,31 @@
-"""A poll cycle stores each article once, in publication order, and records every feed's outcome."""
+"""A poll cycle stores each article once, each feed's in publication order as soon as that feed
+is read, and records every feed's outcome."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.cli.reports import format_poll_report
+from bot.cli.reports import format_feeds_table, format_poll_report
 from bot.domain import FeedSpec, FeedStatus
 from bot.errors import FetchError
-from bot.ingest.fetch import Fetcher, FetchResult
-from bot.pipeline.ingest import poll_cycle, probe_feed
+from bot.ingest.fetch import Fetcher, FetchResult, build_client
+from bot.pipeline.ingest import Poller, PollPolicy, poll_cycle, probe_feed
 from bot.store import Database
-from bot.store.feeds import FeedState, list_feeds, sync_feeds
+from bot.store.feeds import FeedState, list_feeds, next_due_at, sync_feeds
 from bot.store.models import ArticleRow
 from tests.support.feed_server import FeedServer, Reply, fixture_bytes, serve_fixture
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NOW = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
 ENVOY_PAGE = "/harbour/2023/05/16/envoy-arrives-kyiv.html"
@@ -64,8 +74,10 @@ async def test_first_cycle_stores_every_style_once_as_backlog(
     # 2 wire + 2 harbour + 2 review + 1 globe + 1 newsloop-only (its envoy story is harbour's)
     assert len(stored) == report.new_articles == 8
     assert all(a.backlog for a in stored)
-    published = [a.published_at for a in stored if a.published_at is not None]
-    assert len(published) == len(stored) and published == sorted(published)
+    assert all(a.published_at is not None for a in stored)
+    for feed_id in {a.feed_id for a in stored}:  # each feed is stored as soon as it is read
+        published = [a.published_at for a in stored if a.feed_id == feed_id]
+        assert published == sorted(published)  # type: ignore[type-var]
     feeds = await feeds_by_name(database)
     assert all(f.first_success_at == NOW and f.last_status == "ok" for f in feeds.values())
 
@@ -205,33 +217,129 @@ async def test_failing_feeds_back_off_exponentially(
     assert healed.next_check_at == now + timedelta(seconds=300)
 
 
-async def test_a_feed_ttl_and_its_interval_are_floors_on_the_next_check(
+async def test_a_feed_ttl_lengthens_the_interval_only_up_to_the_cap(
     sqlite_database: Database, server: FeedServer, fetcher: Fetcher
 ) -> None:
-    await watch(sqlite_database, {"wire": serve_fixture(server, "/wire", "rss_full.xml")})
-    await watch(
-        sqlite_database, {"slow": serve_fixture(server, "/slow", "empty.xml")}, interval=1200
+    hourly = fixture_bytes("rss_full.xml", server.base).replace(b"<ttl>15", b"<ttl>60")
+    server.route("/wire", Reply(hourly))
+    server.route(
+        "/five", Reply(fixture_bytes("empty.xml").replace(b"<channel>", b"<channel><ttl>5</ttl>"))
     )
+    server.route("/slow", Reply(fixture_bytes("empty.xml")))
     await sync_feeds(
         sqlite_database,
-        [FeedSpec("wire", server.url("/wire")), FeedSpec("slow", server.url("/slow"), 1200)],
+        [
+            FeedSpec("wire", server.url("/wire")),
+            FeedSpec("five", server.url("/five")),
+            FeedSpec("slow", server.url("/slow"), 1200),
+        ],
         now=NOW,
     )
     await poll_cycle(sqlite_database, fetcher, now=NOW, poll_interval_seconds=60)
     feeds = await feeds_by_name(sqlite_database)
-    assert feeds["wire"].next_check_at == NOW + timedelta(minutes=15)  # <ttl>15</ttl>
+    assert feeds["wire"].next_check_at == NOW + timedelta(minutes=15)  # ttl 60 min, capped
+    assert feeds["five"].next_check_at == NOW + timedelta(minutes=5)  # ttl 5 min lengthens 60 s
     assert feeds["slow"].next_check_at == NOW + timedelta(seconds=1200)
 
-    report = await poll_cycle(sqlite_database, fetcher, now=NOW + timedelta(minutes=10))
+    report = await poll_cycle(sqlite_database, fetcher, now=NOW + timedelta(minutes=4))
     assert report.outcomes == ()
     assert format_poll_report(report) == "No feeds were due."
+
+
+async def test_with_hints_ignored_the_operators_interval_is_kept_exactly(
+    sqlite_database: Database, server: FeedServer, fetcher: Fetcher
+) -> None:
+    url = serve_fixture(server, "/wire", "rss_full.xml", headers={"Cache-Control": "max-age=3600"})
+    await sync_feeds(sqlite_database, [FeedSpec("wire", url, 5)], now=NOW)
+    now = NOW
+    for tick in range(12):  # a 1 s ticker that reaches the feed a little late each time
+        now = NOW + timedelta(seconds=tick + 0.4)
+        await poll_cycle(sqlite_database, fetcher, now=now, hint_max_seconds=0)
+    checks = [r for r in server.log if r.path == "/wire"]
+    assert len(checks) == 3  # at 0.4, 5.4 and 10.4 s: every 5 s, never 6 or 10
+    assert (await feeds_by_name(sqlite_database))["wire"].next_check_at == NOW + timedelta(
+        seconds=15
+    )
+
+
+async def test_poll_all_polls_feeds_that_are_not_due(
+    sqlite_database: Database, server: FeedServer, fetcher: Fetcher
+) -> None:
+    await watch(sqlite_database, {"wire": serve_fixture(server, "/wire", "rss_full.xml")})
+    await poll_cycle(sqlite_database, fetcher, now=NOW)
+    later = NOW + timedelta(minutes=1)
+    assert (await poll_cycle(sqlite_database, fetcher, now=later)).outcomes == ()
+    report = await poll_cycle(sqlite_database, fetcher, now=later, everything=True)
+    assert [o.status for o in report.outcomes] == [FeedStatus.OK]
+    assert (await next_due_at(sqlite_database)) == later + timedelta(minutes=15)
+
+
+def surrogate_feed(base: str) -> bytes:
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>odd</title>"
+        f"<item><title>Envoy &#xD800;arrives</title><link>{base}/a</link>"
+        "<description>" + "Long enough text. " * 20 + "</description></item>"
+        f"<item><title>Talks &#99999999999; resume</title><link>{base}/b</link>"
+        "<description>Lost entry.</description></item>"
+        f"<item><title>Ceasefire holds</title><link>{base}/c</link>"
+        "<description>" + "Other long text. " * 20 + "</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+async def test_a_bad_character_costs_at_most_its_own_item(
+    sqlite_database: Database,
+    server: FeedServer,
+    fetcher: Fetcher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = server.route("/odd", Reply(surrogate_feed(server.base)))
+    await watch(sqlite_database, {"odd": url})
+    report = await poll_cycle(sqlite_database, fetcher, now=NOW)
+    assert [o.status for o in report.outcomes] == [FeedStatus.OK]
+    assert sorted(a.title for a in await articles(sqlite_database)) == [
+        "Ceasefire holds",
+        "Envoy arrives",
+    ]
+    assert "skipped 1 unreadable entries" in caplog.text and "OverflowError" in caplog.text
+
+
+async def test_credentials_in_feed_urls_never_reach_logs_or_tables(
+    sqlite_database: Database,
+    server: FeedServer,
+    fetcher: Fetcher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server.route("/private", Reply(status=500))
+    secret = server.base.replace("http://", "http://reader:hunter2@")
+    urls = {
+        "private": f"{secret}/private?token=tok-123&api_key=key-456&lang=en",
+        "bad": f"{server.base}/explode?key=key-789",
+    }
+    await watch(sqlite_database, urls)
+    report = await poll_cycle(sqlite_database, ExplodingFetcher(fetcher.client), now=NOW)
+    assert report.count(FeedStatus.FAILED) == 2
+    shown = "\n".join(
+        [
+            caplog.text,
+            format_poll_report(report),
+            format_feeds_table(
+                await list_feeds(sqlite_database), default_interval=300, hint_max=900
+            ),
+        ]
+    )
+    for secret_part in ("hunter2", "tok-123", "key-456", "key-789"):
+        assert secret_part not in shown
+    assert "http://***@127.0.0.1" in shown and "token=***" in shown and "lang=en" in shown
+    sent = [r for r in server.log if r.path.startswith("/private")]
+    assert sent[0].headers["authorization"].startswith("Basic ")  # the credentials still work
 
 
 class ExplodingFetcher(Fetcher):
     """A fetcher with a bug for one URL: the cycle must survive it."""
 
     async def fetch(self, url: str, **kwargs: str | None) -> FetchResult:
-        if url.endswith("/explode"):
+        if "/explode" in url:
             raise RuntimeError("bug in a collaborator")
         return await super().fetch(url, **kwargs)  # type: ignore[arg-type]
 
@@ -265,3 +373,119 @@ async def test_probe_feed_names_the_feed_or_says_why_not(
         await probe_feed(fetcher, "ftp://example.org/feed")
     with pytest.raises(FetchError, match="HTTP 404"):
         await probe_feed(fetcher, server.url("/nothing"))
+
+
+def huge_feed(items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Item {n}</title><guid>huge-{n}</guid><description>Words {n}.</description>"
+        "</item>"
+        for n in range(items)
+    )
+    return f"<rss version='2.0'><channel><title>huge</title>{entries}</channel></rss>".encode()
+
+
+async def test_a_huge_feed_is_drained_in_capped_batches_all_as_backlog(
+    sqlite_database: Database, server: FeedServer
+) -> None:
+    url = server.route("/huge", Reply(huge_feed(1200), etag='"h1"'))
+    await watch(sqlite_database, {"huge": url})
+    policy = PollPolicy(item_cap=500)
+    async with build_client(allow_private=True) as client:
+        poller = Poller(sqlite_database, Fetcher(client), policy)
+        times = [NOW + timedelta(seconds=s) for s in (0, 1, 2, 600)]
+        counts = [(await poller.cycle(now)).new_articles for now in times]
+        await poller.aclose()
+    assert counts == [500, 500, 200, 0]
+    # Until the last batch the validators are dropped, so a 304 cannot strand the rest.
+    assert [r.headers.get("if-none-match") for r in server.requests_to("/huge")] == [
+        *(None, None, None),
+        '"h1"',
+    ]
+    stored = await articles(sqlite_database)
+    assert len(stored) == 1200 and all(a.backlog for a in stored)
+    assert (await feeds_by_name(sqlite_database))["huge"].first_success_at == NOW + timedelta(
+        seconds=2
+    )
+
+
+async def test_a_trickling_and_a_huge_feed_never_delay_a_normal_feed(
+    sqlite_database: Database, server: FeedServer
+) -> None:
+    """Real time, real servers: the normal feed's 1 s gaps hold while the others run."""
+    seen: list[float] = []
+
+    def normal(path: str) -> Reply:
+        seen.append(time.monotonic())
+        return Reply(fixture_bytes("empty.xml"), etag='"n"')
+
+    server.route("/normal", normal)
+    server.route("/trickle", Reply(b"<rss>" + b" " * 4000, drip=0.1))  # 25 s for the body
+    server.route("/huge", Reply(huge_feed(6000)))
+    await sync_feeds(
+        sqlite_database,
+        [
+            FeedSpec("normal", server.url("/normal"), 1),
+            FeedSpec("trickle", server.url("/trickle")),
+            FeedSpec("huge", server.url("/huge"), 1),
+        ],
+    )
+    async with build_client(allow_private=True, read_timeout=5.0) as client:
+        poller = Poller(
+            sqlite_database, Fetcher(client, deadline_seconds=30), PollPolicy(item_cap=1000)
+        )
+        started = time.monotonic()
+        while time.monotonic() - started < 6:
+            await poller.cycle(wait=0.1)
+            await asyncio.sleep(0.2)
+        in_flight = set(poller.tasks)
+        await poller.aclose()
+    gaps = [b - a for a, b in itertools.pairwise(seen)]
+    assert len(seen) >= 4 and max(gaps) < 2.0, gaps
+    feeds = await feeds_by_name(sqlite_database)
+    assert feeds["trickle"].id in in_flight  # still dripping, never waited for
+    assert len(server.requests_to("/trickle")) == 1  # and never started twice
+    assert feeds["huge"].last_status == "ok"
+
+
+ORPHAN_SCRIPT = """
+import sys, time
+from bot.pipeline.ingest import make_parse_pool
+pool = make_parse_pool(2)
+list(pool.map(time.sleep, [0.3, 0.3]))
+print(" ".join(str(pid) for pid in pool._processes), flush=True)
+time.sleep(60)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_parse_pool_dies_with_its_parent_even_after_kill_9() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # the resource tracker reports the semaphores it cleans up
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(pid) for pid in workers)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(pid) for pid in workers), "pool workers outlived their parent"
+    finally:
+        parent.kill()
+        parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.cli.reports import format_feeds_table
+from bot.cli.reports import format_feeds_table, format_next_due
 from bot.config.defaults import default_feeds_file
 from bot.config.feeds_file import load_feeds_file
 from bot.domain import FeedSpec
@@ -72,12 +72,17 @@ async def test_new_feeds_are_due_at_once(sqlite_database: Database) -> None:
 
 async def test_feeds_table_shows_status_success_and_last_error(sqlite_database: Database) -> None:
     await sync_feeds(sqlite_database, [FeedSpec("Wire", "https://wire.test/rss")], now=NOW)
-    table = format_feeds_table(await list_feeds(sqlite_database))
+    table = format_feeds_table(
+        await list_feeds(sqlite_database), default_interval=300, hint_max=900
+    )
     header, row = table.splitlines()
-    for column in ("name", "url", "status", "last success", "errors", "last error"):
+    for column in ("name", "url", "status", "last success", "errors", "every", "why", "last error"):
         assert column in header
-    assert row.split() == ["Wire", "https://wire.test/rss", "never", "-", "0", "-"]
-    assert format_feeds_table([]) == "No feeds."
+    assert row.split() == [
+        *("Wire", "https://wire.test/rss", "never", "-", "0", "5", "min"),
+        *("POLL_INTERVAL_SECONDS", "-"),
+    ]
+    assert format_feeds_table([], default_interval=300, hint_max=900) == "No feeds."
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -139,3 +144,13 @@ def test_the_shipped_feeds_file_is_valid_and_covers_the_story() -> None:
         "news.google.com",
     ):
         assert source in urls
+
+
+def test_the_poll_report_says_when_the_next_feed_is_due() -> None:
+    soon = NOW + timedelta(minutes=4, seconds=10)
+    assert format_next_due(soon, NOW) == (
+        "Next feed due in 4 min (2023-06-01 00:04:10 UTC); "
+        "`talkwatch poll-once --all` polls every feed now."
+    )
+    assert format_next_due(NOW - timedelta(seconds=1), NOW).startswith("Next feed due now")
+    assert format_next_due(None, NOW) == "No feeds are watched."
