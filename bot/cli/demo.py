@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bot.app import Ingest, build_assessment, build_ingest, build_store
 from bot.config.settings import Settings
+from bot.config.story_files import story_for
 from bot.domain import FeedSpec
 from bot.observe import Metrics
 from bot.pipeline.assess import AssessedArticle, Pipeline
@@ -34,18 +35,24 @@ DEMO_LIMITS = DeliveryLimits(
 
 async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None = None) -> int:
     started = time.monotonic()
+    stream_dir = stream_dir or default_stream_dir()
+    story = story_for(stream_dir, settings.corpus_dir, settings.topic_file)
     with tempfile.TemporaryDirectory(prefix="talkwatch-demo-") as tmp:
         demo_settings = settings.model_copy(
             update={
                 "database_url": f"sqlite:///{tmp}/demo.db",
+                "corpus_dir": story.corpus_dir,
+                # No topic file: a path that does not exist reads as an empty topic.
+                "topic_file": story.topic_file or Path(tmp) / "no-topic.toml",
                 "telegram_bot_token": None,
                 "telegram_channel": DEMO_CHANNEL,
                 "fetch_allow_private": True,  # the replay server runs on 127.0.0.1
             }
         )
-        async with ReplayServer(stream_dir or default_stream_dir()) as server:
+        async with ReplayServer(stream_dir) as server:
             feeds = [FeedSpec(name=name, url=url) for name, url in server.feed_urls]
             out.write(
+                f"{story.describe()}\n"
                 f"Talkwatch demo: {len(server.articles)} sample articles from {len(feeds)} feeds "
                 f"served on {server.base_url}, replayed through the real pipeline in dry-run.\n"
                 f"Alerts are printed as the channel {DEMO_CHANNEL} would receive them.\n\n"

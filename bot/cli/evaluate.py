@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.assess import Assessor
-from bot.config.story_files import load_corpus, load_topic
+from bot.config.story_files import load_corpus, load_topic, story_for
 from bot.domain import Assessment, Document
 from bot.errors import ConfigError
 from bot.replay.stream import ArticleLabels, StreamArticle, load_stream
@@ -42,35 +42,6 @@ class Replayed:
     @property
     def scored(self) -> bool:
         return not self.labels.borderline
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    """Where the story being evaluated comes from: its corpus folder and optional topic file."""
-
-    corpus_dir: Path
-    topic_file: Path | None
-    from_dataset: bool
-
-    def describe(self) -> str:
-        topic = f"topic file {self.topic_file}" if self.topic_file else "no topic file"
-        if self.from_dataset:
-            return f"story: the dataset's own corpus {self.corpus_dir} and {topic}"
-        return f"story: the configured corpus {self.corpus_dir} and {topic}"
-
-
-def story_for(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None) -> Story:
-    """A dataset folder with its own `corpus/` is its own story (with its `topic.toml` if any).
-
-    The configured topic file describes the configured story; applied to another
-    story's corpus it would judge every article against the wrong sides, so it
-    is never carried over.
-    """
-    own = dataset_dir / "corpus"
-    if own.is_dir():
-        topic = dataset_dir / "topic.toml"
-        return Story(own, topic if topic.is_file() else None, from_dataset=True)
-    return Story(corpus_dir, topic_file, from_dataset=False)
 
 
 def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_json: bool) -> int:

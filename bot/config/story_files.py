@@ -90,3 +90,32 @@ def story_fingerprint(corpus_dir: Path, topic_file: Path | None) -> str:
     if topic_file is not None and topic_file.is_file():
         digest.update(b"topic\0" + topic_file.read_bytes())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Where a replayed dataset's story comes from: its corpus folder and optional topic."""
+
+    corpus_dir: Path
+    topic_file: Path | None
+    from_dataset: bool
+
+    def describe(self) -> str:
+        topic = f"topic file {self.topic_file}" if self.topic_file else "no topic file"
+        if self.from_dataset:
+            return f"story: the dataset's own corpus {self.corpus_dir} and {topic}"
+        return f"story: the configured corpus {self.corpus_dir} and {topic}"
+
+
+def story_for(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None) -> Story:
+    """A dataset folder with its own `corpus/` is its own story (with its `topic.toml` if any).
+
+    The configured topic file describes the configured story; applied to another
+    story's corpus it would judge every article against the wrong sides, so it
+    is never carried over.
+    """
+    own = dataset_dir / "corpus"
+    if own.is_dir():
+        topic = dataset_dir / "topic.toml"
+        return Story(own, topic if topic.is_file() else None, from_dataset=True)
+    return Story(corpus_dir, topic_file, from_dataset=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,20 @@ def test_demo_prints_the_alerts_and_explains_each_silence(tmp_path: Path) -> Non
     assert "Also:" in out
     assert "Done in" in out
     assert not (tmp_path / "data").exists(), "the demo keeps nothing on disk"
+
+
+@pytest.mark.slow
+def test_demo_stream_with_its_own_corpus_is_its_own_story(tmp_path: Path) -> None:
+    dataset = tmp_path / "dataset"
+    shutil.copytree(default_stream_dir(), dataset)
+    shutil.copytree(ROOT / "config" / "corpus", dataset / "corpus")
+    broken_topic = tmp_path / "topic.toml"
+    broken_topic.write_text('actorz = ["a typo the dataset must never read"]\n')
+    result = talkwatch("demo", "--stream", str(dataset), env={"TOPIC_FILE": str(broken_topic)})
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert "the dataset's own corpus" in first and "no topic file" in first
+    assert "Done in" in result.stdout
 
 
 def test_poll_once_reports_and_survives_a_dead_feed(tmp_path: Path) -> None:
