@@ -43,14 +43,15 @@ class Document:
     """What the assessment core reads: one article or one corpus text.
 
     `key` is stable across restarts (the article id in storage, or the corpus
-    file name), because verdicts refer to earlier documents by it.
+    file name), because verdicts refer to earlier documents by it. `outlet` is
+    who published it: an outlet's name, or "" for a corpus text.
     """
 
     key: str
     title: str
     text: str
     url: str = ""
-    source: str = ""
+    outlet: str = ""
     published_at: datetime | None = None
 
 

@@ -129,7 +129,7 @@ def status_text(
         f"Feeds: {figures.feeds} ({figures.failing_feeds} failing)",
         f"Last poll: {esc(format_time(poll)) if poll else 'not yet'}",
         f"Today: {figures.articles_today} articles, {figures.alerts_today} alerts",
-        f"Knowledge base: {knowledge} documents, {figures.developments} developments",
+        f"Knowledge base: {knowledge} known sentences, {figures.developments} developments",
         f"Uptime: {_age(uptime)}",
     ]
     if paused:

@@ -22,7 +22,7 @@ class ChatServices:
       it raises (any Exception, message shown escaped) when it is not a usable feed.
     - `add_feed(url, name)` stores an admin feed; False when it was already there.
     - `remove_feed(url_or_name)` removes a feed; returns what it removed, or None.
-    - `knowledge_size()` is the number of documents the assessor knows.
+    - `knowledge_size()` is the number of sentences the assessor knows (corpus and alerts).
     - `last_poll()` is when the poller last ran (None before the first poll).
     - `started_at` is when the process started (for the uptime in /status).
     """

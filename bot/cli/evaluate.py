@@ -86,7 +86,7 @@ def _document(article: StreamArticle) -> Document:
         title=article.title,
         text=article.body or article.summary,
         url=article.url_path,
-        source=article.feed,
+        outlet=article.feed,  # a stream names its outlets by feed slug
         published_at=article.published,
     )
 

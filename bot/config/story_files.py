@@ -37,7 +37,7 @@ def _document(path: Path) -> Document:
     lines = raw.strip().splitlines()
     title = lines[0].strip() if lines else ""
     body = "\n".join(lines[1:]).strip()
-    return Document(key=f"corpus:{path.name}", title=title, text=body, source="corpus")
+    return Document(key=f"corpus:{path.name}", title=title, text=body)
 
 
 @dataclass(frozen=True, slots=True)

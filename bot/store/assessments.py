@@ -47,7 +47,7 @@ def _to_stored(row: ArticleRow) -> StoredArticle:
         title=row.title,
         text=row.text or row.summary,
         url=url,
-        source=row.outlet,
+        outlet=row.outlet,
         published_at=row.published_at,
     )
     return StoredArticle(row.id, document, row.outlet, url, row.published_at, row.backlog)

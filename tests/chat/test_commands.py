@@ -123,7 +123,7 @@ class TestQueries:
         assert "Reuters: 1 articles, 0 alerts" in sources  # backlog: learned, never posted
         assert "AP: 1 articles, 1 alerts" in sources
         status = await ask(fake_api, "/status")
-        assert "Knowledge base: 42 documents" in status
+        assert "Knowledge base: 42 known sentences" in status
         assert "Uptime" in status
 
 
