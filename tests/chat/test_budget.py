@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.chat.frontend import Chat
-from bot.chat.services import ChatServices
 from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.publish.channel import TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.subscriptions import subscribe
-from tests.support.chat_fakes import FeedAdmin
+from tests.support.chat_fakes import FeedAdmin, chat_services
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 from tests.support.records import alert
 from tests.support.waiting import wait_until
@@ -38,7 +36,7 @@ async def test_alerts_and_replies_share_one_budget_alerts_first(
         limits = DeliveryLimits(global_per_second=CAP * 0.75)
         link = TelegramLink.open(TOKEN, api.base_url, rate=CAP * 0.75, connections=12)
         await link.start()
-        chat = Chat(link, _services(sqlite_database, feed_admin))
+        chat = Chat(link, chat_services(sqlite_database, feed_admin))
         chat.app.bot_data.spacing = ChatSpacing(private_gap=0.2)
         await chat.start()
         try:
@@ -58,16 +56,3 @@ async def test_alerts_and_replies_share_one_budget_alerts_first(
     alerts_done = max(c.at for c in sends if int(c.params["chat_id"]) not in ASKING)
     replies_before = [c for c in sends if int(c.params["chat_id"]) in ASKING and c.at < alerts_done]
     assert len(replies_before) <= len(ASKING) // 4  # replies waited behind the alerts
-
-
-def _services(db: Database, feeds: FeedAdmin) -> ChatServices:
-    return ChatServices(
-        db=db,
-        admin_ids=frozenset(),
-        probe_feed=feeds.probe,
-        add_feed=feeds.add,
-        remove_feed=feeds.remove,
-        knowledge_size=lambda: 0,
-        last_poll=lambda: None,
-        started_at=datetime.now(UTC),
-    )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.chat.frontend import UPDATER_STOP_SECONDS, Chat
-from bot.chat.services import ChatServices
 from bot.publish.channel import TelegramLink
 from bot.store import Database
-from tests.support.chat_fakes import FeedAdmin
+from tests.support.chat_fakes import FeedAdmin, chat_services
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 from tests.support.waiting import wait_until
 
@@ -25,19 +23,6 @@ async def link(fake_api: FakeBotAPI) -> AsyncIterator[TelegramLink]:
     await link.close()
 
 
-def _services(db: Database, feeds: FeedAdmin) -> ChatServices:
-    return ChatServices(
-        db=db,
-        admin_ids=frozenset(),
-        probe_feed=feeds.probe,
-        add_feed=feeds.add,
-        remove_feed=feeds.remove,
-        knowledge_size=lambda: 0,
-        last_poll=lambda: None,
-        started_at=datetime.now(UTC),
-    )
-
-
 @pytest.mark.slow
 async def test_stop_is_bounded_while_getupdates_keeps_failing(
     fake_api: FakeBotAPI, link: TelegramLink, sqlite_database: Database, feed_admin: FeedAdmin
@@ -45,7 +30,7 @@ async def test_stop_is_bounded_while_getupdates_keeps_failing(
     # PTB backs off 1, 1.5, 2.25, 3.4, 5.1 ... s between failed polls and notices a
     # stop only after the sleep: after the fifth 502 it sleeps about 5 s.
     fake_api.fail_next["getUpdates"] = [502] * 50
-    chat = Chat(link, _services(sqlite_database, feed_admin))
+    chat = Chat(link, chat_services(sqlite_database, feed_admin))
     await chat.start()
     await wait_until(lambda: fake_api.count("getUpdates", 502) >= 5, within=20)
     started = time.monotonic()
@@ -56,7 +41,7 @@ async def test_stop_is_bounded_while_getupdates_keeps_failing(
 async def test_the_chat_and_the_link_share_one_bot(
     fake_api: FakeBotAPI, link: TelegramLink, sqlite_database: Database, feed_admin: FeedAdmin
 ) -> None:
-    chat = Chat(link, _services(sqlite_database, feed_admin))
+    chat = Chat(link, chat_services(sqlite_database, feed_admin))
     await chat.start()
     try:
         assert chat.app.bot is link.bot

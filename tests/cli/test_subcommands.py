@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.config.settings import Settings
 from bot.replay import ReplayServer, default_stream_dir
 from tests.assess.test_evaluation import KEYS as EVAL_KEYS
+from tests.support.cli import talkwatch
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSESS_FIXTURES = ROOT / "tests" / "assess" / "fixtures"
-
-
-def talkwatch(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    aliases = {f.alias for f in Settings.model_fields.values()}
-    base = {k: v for k, v in os.environ.items() if k not in aliases}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**base, **(env or {})},
-        cwd=cwd or ROOT,
-        check=False,
-    )
 
 
 @pytest.mark.slow

@@ -8,10 +8,7 @@ separate process, the way an operator does.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +17,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config.settings import Settings
+from tests.support.cli import talkwatch
 
 SECRET_TOKEN = "123456789:AAHsecretSECRETsecretSECRETsecret42"
 ARTICLE = "Envoy to visit Kyiv\n\n" + "The envoy will visit Kyiv next week, officials said. " * 20
@@ -180,18 +178,8 @@ def test_a_good_corpus_passes_silently(check_config: Runner, tmp_path: Path) -> 
 
 
 def test_in_a_real_process_the_token_never_shows(tmp_path: Path) -> None:
-    aliases = {f.alias for f in Settings.model_fields.values()}
-    env = {k: v for k, v in os.environ.items() if k not in aliases}
-    env |= {"XDG_DATA_HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": SECRET_TOKEN}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check-config"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    env = {"XDG_DATA_HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": SECRET_TOKEN}
+    result = talkwatch("check-config", env=env, cwd=tmp_path)
     assert result.returncode == 2, "a token without a channel cannot work"
     assert SECRET_TOKEN not in result.stdout + result.stderr
     assert re.search(r"^TELEGRAM_BOT_TOKEN\s+1234….*masked", result.stdout, re.M)

@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from bot.config.settings import Settings
-
-
-def _talkwatch(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    aliases = {f.alias for f in Settings.model_fields.values()}
-    base = {k: v for k, v in os.environ.items() if k not in aliases}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**base, **env},
-        cwd=cwd,
-        check=False,
-    )
+from tests.support.cli import talkwatch
 
 
 def test_commands_from_two_folders_share_one_database_and_say_which(tmp_path: Path) -> None:
@@ -30,7 +13,7 @@ def test_commands_from_two_folders_share_one_database_and_say_which(tmp_path: Pa
     for name in ("first", "second"):
         folder = tmp_path / name
         folder.mkdir()
-        result = _talkwatch("db", "upgrade", cwd=folder, env=env)
+        result = talkwatch("db", "upgrade", cwd=folder, env=env)
         assert result.returncode == 0, result.stderr
         assert result.stderr.splitlines() == [f"talkwatch: database sqlite:///{expected}"]
         assert list(folder.iterdir()) == [], "nothing is created in the current folder"
@@ -39,7 +22,7 @@ def test_commands_from_two_folders_share_one_database_and_say_which(tmp_path: Pa
 
 def test_the_database_line_masks_the_password(tmp_path: Path) -> None:
     env = {"DATABASE_URL": "postgresql://tw:hunter2@127.0.0.1:1/tw"}
-    result = _talkwatch("feeds", cwd=tmp_path, env=env)
+    result = talkwatch("feeds", cwd=tmp_path, env=env)
     assert result.returncode == 3
     assert "hunter2" not in result.stdout + result.stderr
     assert (

@@ -57,6 +57,12 @@ async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
     assert await rebuild_knowledge(database, restarted) == 2
 
 
+def _stage(database: Database, fingerprint: str) -> Pipeline:
+    """The assessment stage over the shipped story, its snapshots named `fingerprint`."""
+    assessor = build_assessor(load_settings())
+    return Pipeline(database, assessor, channel=None, metrics=Metrics(), fingerprint=fingerprint)
+
+
 async def _alerts(database: Database, pipeline: Pipeline, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         await add_article(
@@ -71,13 +77,7 @@ async def _alerts(database: Database, pipeline: Pipeline, n: int, start: int = 0
 async def test_a_restart_loads_the_snapshot_and_replays_only_what_came_after(
     database: Database,
 ) -> None:
-    pipeline = Pipeline(
-        database,
-        build_assessor(load_settings()),
-        channel=None,
-        metrics=Metrics(),
-        fingerprint="story-a",
-    )
+    pipeline = _stage(database, "story-a")
     await _alerts(database, pipeline, 3)
     await pipeline.save_knowledge()
     await _alerts(database, pipeline, 2, start=3)
@@ -100,11 +100,5 @@ async def test_a_restart_loads_the_snapshot_and_replays_only_what_came_after(
 
 
 async def test_no_snapshot_is_written_before_anything_was_learned(database: Database) -> None:
-    pipeline = Pipeline(
-        database,
-        build_assessor(load_settings()),
-        channel=None,
-        metrics=Metrics(),
-        fingerprint="story-a",
-    )
+    pipeline = _stage(database, "story-a")
     assert await pipeline.memory.save_if_due(datetime.now(UTC), force=True) is False

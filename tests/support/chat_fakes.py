@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.chat.services import ChatServices
+from bot.store import Database
+
 ADMIN = 1001
 USER = 2002
 
@@ -29,3 +34,17 @@ class FeedAdmin:
                 del self.feeds[url]
                 return name
         return None
+
+
+def chat_services(db: Database, feeds: FeedAdmin) -> ChatServices:
+    """What the commands may do, over a real database and the fake feed administration."""
+    return ChatServices(
+        db=db,
+        admin_ids=frozenset(),
+        probe_feed=feeds.probe,
+        add_feed=feeds.add,
+        remove_feed=feeds.remove,
+        knowledge_size=lambda: 0,
+        last_poll=lambda: None,
+        started_at=datetime.now(UTC),
+    )
