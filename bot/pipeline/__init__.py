@@ -3,15 +3,15 @@
 One article's path from a feed to a channel::
 
     ticker (service.py) every TICK_SECONDS
-      -> ingest.poll_cycle       feeds due now -> fetch (ingest/fetch: limits, address checks,
-                                 ETag) -> parse (ingest/parse: feedparser) -> keep unseen
-                                 (store/articles) -> full text for teasers (ingest/extract)
-                                 -> store the article, pending a verdict
+      -> ingest.Poller           each due feed in its own task: fetch (ingest/fetch: limits,
+                                 address checks, ETag) -> parse (ingest/parse: feedparser) ->
+                                 keep unseen (store/articles) -> full text for teasers
+                                 (fulltext, ingest/extract) -> store, pending a verdict
       -> assess.Pipeline         pending articles in publication order -> the core's verdict
                                  (assess/: relevance, copy, novelty, facts, summary) ->
                                  recipients (publish/recipients) -> development + outbox rows
                                  in one transaction (store/developments) -> verdict saved ->
-                                 the knowledge base learns
+                                 the knowledge base learns (memory: snapshots for restarts)
     delivery job every few seconds
       -> deliver.Delivery        claim due outbox rows (store/outbox) -> render
                                  (publish/render) -> paced send or edit (publish/channel,
