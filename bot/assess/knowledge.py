@@ -119,6 +119,8 @@ class KnowledgeIndex:
         for fact in facts:
             for token in fact.tokens:
                 self._fact_doc.setdefault(token, ordinal)
+                if (month := _month_of(token)) is not None:
+                    self._fact_doc.setdefault(month, ordinal)
             if KIND_RULES[fact.kind].by_word:
                 for token in fact.tokens:
                     self._names.add(token)
@@ -214,3 +216,13 @@ class KnowledgeIndex:
         dot = sum(weights.get(t, 0.0) * self.idf(t) for t in terms)
         norm = math.sqrt(sum(self.idf(t) ** 2 for t in terms))
         return dot / (query_norm * norm) if norm and query_norm else 0.0
+
+
+def _month_of(token: str) -> str | None:
+    """The month token a known day implies: once 'April 26' is known, 'late April' is.
+
+    Day tokens are 'date:MM-DD' (or a span 'date:MM-DD..MM-DD', whose first day counts)."""
+    kind, _, body = token.partition(":")
+    if kind != "date" or len(body) < 5 or not body[:2].isdigit() or body[2] != "-":
+        return None
+    return f"month:{int(body[:2])}"

@@ -172,3 +172,23 @@ def test_a_fuller_form_of_a_known_name_is_known(key: str, known: bool) -> None:
     erdogan = Fact(FactKind.PERSON, "person:tayyip erdogan", "Tayyip Erdogan")
     index.add("a1", [("President Tayyip Erdogan spoke.", ["erdogan"])], [erdogan])
     assert index.knows(Fact(FactKind.PERSON, key, key)) is known
+
+
+MONTHS_OF_KNOWN_DAYS = [
+    pytest.param("month:5", True, id="month-of-a-known-day"),
+    pytest.param("month:6", False, id="month-no-known-day-falls-in"),
+    pytest.param("month:7", True, id="month-of-a-span-start"),
+]
+
+
+@pytest.mark.parametrize(("key", "known"), MONTHS_OF_KNOWN_DAYS)
+def test_a_month_holding_a_known_day_is_known(key: str, known: bool) -> None:
+    """'Late April' says less than 'April 26': a rewrite dating a known call by its month
+    adds nothing, while a month in which nothing was reported is still news."""
+    index = KnowledgeIndex()
+    days = [
+        Fact(FactKind.DATE, "date:2024-05-15", "May 15"),
+        Fact(FactKind.DATE, "date:2024-07-02..2024-07-04", "July 2-4"),
+    ]
+    index.add("a1", [("Li visited Kyiv on May 15.", ["li"])], days)
+    assert index.knows(Fact(FactKind.MONTH, key, key)) is known
