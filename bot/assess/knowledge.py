@@ -57,6 +57,9 @@ class KnowledgeIndex:
         # slowest part of assessing (benchmark p99 at 100k).
         self._sentence_names: list[tuple[str, ...]] = []
         self._doc_keys: list[str] = []
+        self._doc_ordinal: dict[str, int] = {}
+        # Each document's first sentence id: its sentences are contiguous.
+        self._doc_first: array[int] = array("I")
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
@@ -105,6 +108,8 @@ class KnowledgeIndex:
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
+        self._doc_ordinal[doc_key] = ordinal
+        self._doc_first.append(len(self._sentences))
         if published is not None:
             self._published[doc_key] = published
         for position, (text, sentence_terms) in enumerate(sentences):
@@ -154,6 +159,25 @@ class KnowledgeIndex:
         if ".." not in body:
             return False
         return all(f"{kind}:{end}" in self._fact_doc for end in body.split("..", 1))
+
+    def doc_names(self, doc_key: str) -> frozenset[str]:
+        """The name words (people, places, organisations) a known document mentions:
+        the participants of the development it reported."""
+        ordinal = self._doc_ordinal.get(doc_key)
+        if ordinal is None:
+            return frozenset()
+        first = self._doc_first[ordinal]
+        last = (
+            self._doc_first[ordinal + 1]
+            if ordinal + 1 < len(self._doc_first)
+            else len(self._sentences)
+        )
+        return frozenset(
+            word
+            for names in self._sentence_names[first:last]
+            for name in names
+            for word in name.split()
+        )
 
     def published(self, doc_key: str) -> datetime | None:
         """When a known document was published (None for corpus texts)."""

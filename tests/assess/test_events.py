@@ -192,3 +192,78 @@ def test_a_month_holding_a_known_day_is_known(key: str, known: bool) -> None:
     ]
     index.add("a1", [("Li visited Kyiv on May 15.", ["li"])], days)
     assert index.knows(Fact(FactKind.MONTH, key, key)) is known
+
+
+# A briefing on Thursday 23 May 2024 (reported that day), and follow-ups the next day whose
+# lead names that briefing by what the alert brought (its day, its place), in other words.
+BRIEFING = Document(
+    "b1",
+    "Sorel says her Brava mission opened a channel",
+    "Arvania's envoy Hana Sorel told a briefing in Lunsk on Thursday that her mission to Brava "
+    "had opened a channel between Arvania and Tolland, and that Arvania would stay neutral.",
+    "\u201cWe came to listen, and we listened,\u201d Sorel said.",
+    published_at=datetime(2024, 5, 23, 15, 0, tzinfo=UTC),
+)
+NEXT_DAY = datetime(2024, 5, 24, 8, 0, tzinfo=UTC)
+FOLLOW_UPS = [
+    pytest.param(
+        (
+            "Diplomats who filled the hall came away from Thursday's briefing in Lunsk with few "
+            "specifics and many questions about timing.",
+            "\u201cEvery week of the border war costs lives in Tolland and in Arvania,\u201d "
+            "Sorel said.",
+            "She said Arvania's talks with Tolland in Brava had been frank and long.",
+            "\u201cArvania will keep listening to Tolland,\u201d she added.",
+        ),
+        False,
+        id="further-quotes-of-the-same-speaker",
+    ),
+    pytest.param(
+        (
+            "Thursday's briefing in Lunsk drew a sharp reply from Tolland's parliament.",
+            "Speaker Ilse Marrow said Tolland would hold a vote on any ceasefire terms.",
+            "According to the Brava Ledger, Tollish generals had warned the cabinet against talks.",
+            "Marrow said the vote would come before the summer recess.",
+        ),
+        True,
+        id="statements-of-new-named-parties",
+    ),
+    pytest.param(
+        (
+            "Thursday's briefing in Lunsk was followed by a date: Sorel will return to Brava "
+            "on June 12 for a second round of talks, the ministry said.",
+            "\u201cWe are ready for a second round,\u201d Sorel said.",
+        ),
+        True,
+        id="a-new-date-for-a-known-speaker",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "novel"), FOLLOW_UPS)
+def test_a_follow_up_naming_a_recent_alerts_event_by_its_facts(
+    assessor: Assessor, paragraphs: tuple[str, ...], novel: bool
+) -> None:
+    """Words said by the re-told event's participants are a re-report; a new party's
+    statements or a new date still make news."""
+    later = Document(
+        "b2", "After the Lunsk briefing", "\n\n".join(paragraphs), published_at=NEXT_DAY
+    )
+    first, second = replay(assessor, BRIEFING, later)
+    assert first.is_alert
+    assert second.is_alert is novel, second.reasons
+    if not novel:
+        assert second.repeats == "b1"
+
+
+def test_the_same_words_weeks_after_the_event_are_judged_on_their_own(
+    assessor: Assessor,
+) -> None:
+    """Only a follow-up within days of the alert re-tells its event by its facts: weeks
+    later, "Thursday's briefing" is another briefing, and what the speaker said there is
+    a development of its own."""
+    paragraphs = FOLLOW_UPS[0].values[0]
+    weeks_later = datetime(2024, 6, 20, 8, 0, tzinfo=UTC)
+    later = Document("b3", "Sorel again", "\n\n".join(paragraphs), published_at=weeks_later)
+    _, second = replay(assessor, BRIEFING, later)
+    assert second.is_alert, second.reasons
