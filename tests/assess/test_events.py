@@ -136,6 +136,51 @@ SPEAKERS = [
 ]
 
 
+SPEAKERS += [
+    pytest.param(
+        [
+            "\u201cThe ferry is late again,\u201d said Ana Berg, manager of a bakery in Lunsk.",
+            "\u201cBuyers in Brava and in Tolland pay on delivery.",
+            "A ship from Arvania takes a week.",
+            "It is one market.\u201d",
+        ],
+        [0, 1, 2, 3],
+        id="long-running-quote-of-an-employee",
+    ),
+    pytest.param(
+        [
+            "\u201cWe wait,\u201d said Ivo, a freight agent who asked that his surname "
+            "not be used.",
+            "\u201cWe go where the contract says.\u201d",
+        ],
+        [0, 1],
+        id="saying-verb-inside-a-quote-is-no-attribution",
+    ),
+    pytest.param(
+        ["\u201cThe rain came late,\u201d said Mira Osk, who farms 300 hectares near Lunsk."],
+        [0],
+        id="who-farms",
+    ),
+    pytest.param(
+        [
+            "\u201cMarkets price the worst,\u201d said Tor Lind, who follows the grain market "
+            "for a consultancy.",
+        ],
+        [0],
+        id="market-watcher-at-a-consultancy",
+    ),
+    pytest.param(
+        [
+            "\u201cThe talks go on,\u201d said Petra Lanik, head of the Tollish delegation.",
+            "\u201cWe meet again in June.",
+            "Brava has said yes.\u201d",
+        ],
+        [],
+        id="running-quote-of-an-official",
+    ),
+]
+
+
 @pytest.mark.parametrize(("sentences", "colour"), SPEAKERS)
 def test_colour_is_what_bystanders_say(sentences: list[str], colour: list[int]) -> None:
     analysis = analyse(Document("x", "t", "\n\n".join(sentences)), set())
