@@ -25,7 +25,8 @@ _OFFICE = re.compile(
     r"spokes(?:man|woman|person)|government|officials?|ambassador|envoy|representative|"
     r"secretary|secretary-general|chancellor|cabinet|parliament|embassy|foreign office|"
     r"authorities|administration|commission|council|agency|navy|army|military|command|"
-    r"governor|mayor|delegation|statement|readout|communique|coordinator|chief)\b",
+    r"governor|mayor|delegation|statement|readout|communique|coordinator|chief|committee|"
+    r"parliamentary)\b",
     re.I,
 )
 # How news prose introduces people who speak for nobody but themselves.

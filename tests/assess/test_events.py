@@ -178,6 +178,14 @@ SPEAKERS += [
         [],
         id="running-quote-of-an-official",
     ),
+    pytest.param(
+        [
+            "\u201cWe will vote in June,\u201d said Ivo Renk, head of a parliamentary "
+            "committee in Brava.",
+        ],
+        [],
+        id="head-of-a-committee-is-an-office",
+    ),
 ]
 
 
