@@ -112,7 +112,8 @@ class Thresholds:
     news_cycle_days: int = 1
     # A lead whose facts are all known re-tells the alert that first reported one of them
     # when that alert is at most this many days old: follow-ups of a briefing, a meeting or
-    # a speech in the three streams come 0-4 days after it (events._told_by_facts).
+    # a speech in the three streams come 0-4 days after it (events._told_by_facts); the
+    # streams give the same result for any value from 4 to 10 days.
     event_days: int = 5
     summary_max_chars: int = 700
     summary_max_sentences: int = 3
