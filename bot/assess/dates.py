@@ -77,6 +77,10 @@ _FUTURE = re.compile(
     r"going to|upcoming|would|intends?|to (?:visit|travel|meet|hold|attend|start|begin|open))\b",
     re.I,
 )
+# Marks that end a clause; a weekday's tense is read inside its own clause.
+_CLAUSE_MARKS = (",", ";", ":", "(", ")", " - ", " – ", " that ", " which ", " when ", " while ")
+# What may stand before a weekday that opens its clause ("On Monday, ...").
+_OPENERS = ("", "on", "by", "from", "until", "and on", "late on", "early on")
 # A year-less day is placed in the year that puts it nearest the publication time.
 _NEAREST_YEAR_SHIFT = (0, -1, 1)
 
@@ -220,9 +224,9 @@ def _span_of(
 def _relatives(sentence: str, published: date) -> list[DateMention]:
     """Weekdays and 'next week' resolved against publication: 'on Thursday' in a Thursday
     paper is that day, and a later re-report's 'on Thursday' is the same day."""
-    future = bool(_FUTURE.search(sentence))
     result = []
     for m in _WEEKDAY.finditer(sentence):
+        future = bool(_FUTURE.search(_clause_of(sentence, m.start(), m.end())))
         first = _weekday(published, m.group(2), m.group(1), future)
         last = _weekday(first, m.group(3), "next", True) if m.group(3) else None
         if last is not None and last <= first:
@@ -238,6 +242,21 @@ def _relatives(sentence: str, published: date) -> list[DateMention]:
         if mention:
             result.append(mention)
     return result
+
+
+def _clause_of(sentence: str, start: int, end: int) -> str:
+    """The clause a weekday sits in, which alone tells its tense.
+
+    "Putin claimed on Wednesday that ships would go..." is a past Wednesday: the
+    "would" belongs to another clause. A weekday opening its clause ("On Monday,
+    the envoy will...") takes the tense of the clause it introduces.
+    """
+    marks = [i + len(c) for c in _CLAUSE_MARKS if (i := sentence.rfind(c, 0, start)) >= 0]
+    opening = max(marks, default=0)
+    if sentence[opening:start].strip(' "“').lower() in _OPENERS:
+        return sentence[opening:]
+    closing = [i for c in _CLAUSE_MARKS if (i := sentence.find(c, end)) >= 0]
+    return sentence[opening : min(closing, default=len(sentence))]
 
 
 def _weekday(anchor: date, name: str, modifier: str | None, future: bool) -> date:

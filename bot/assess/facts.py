@@ -135,6 +135,12 @@ class Fact:
         return (self.key,)
 
 
+# A person's age stands in apposition after their name ("Li, 70, is...", "Ms Moss, 41,
+# a teacher"): biography, not a figure of the story.
+_AGE = re.compile(
+    r"\b[A-Z][\w'’.-]*,\s+(\d{1,3}),\s|\b(?:turned|turns|aged|age of)\s+(\d{1,3})\b|"
+    r"\b(\d{1,3})-year-old\b"
+)
 _YEAR_PREFIX = re.compile(r"\b\d{4}-")
 _DATE_KINDS = {
     DateKind.DAY: FactKind.DATE,
@@ -159,6 +165,7 @@ def extract_facts(
     """
     found: list[Fact] = []
     spans = [m.span() for m in _CLOCK.finditer(sentence)]
+    spans.extend(m.span(m.lastindex or 0) for m in _AGE.finditer(sentence))
     for mention in find_dates(sentence, published):
         found.append(Fact(_DATE_KINDS[mention.kind], mention.key, mention.text))
         spans.append(mention.span)
@@ -304,7 +311,8 @@ def _entity_fact(tokens: list[str], parts: list[str], titled: bool) -> Fact:
     key_tokens = " ".join(parts)
     if _place_of(name):
         kind = FactKind.PLACE
-    elif titled:
+    elif titled and tokens[-1].lower() not in STATE_FORMS:
+        # "the former Soviet Union": a title word before a state's formal name is no person.
         kind = FactKind.PERSON
     elif len(tokens) == 1:
         kind = FactKind.WORD

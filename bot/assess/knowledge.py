@@ -57,6 +57,9 @@ class KnowledgeIndex:
         # slowest part of assessing (benchmark p99 at 100k).
         self._sentence_names: list[tuple[str, ...]] = []
         self._doc_keys: list[str] = []
+        self._doc_ordinal: dict[str, int] = {}
+        # Each document's first sentence id: its sentences are contiguous.
+        self._doc_first: array[int] = array("I")
         self._fact_doc: dict[str, int] = {}
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
@@ -105,6 +108,8 @@ class KnowledgeIndex:
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
+        self._doc_ordinal[doc_key] = ordinal
+        self._doc_first.append(len(self._sentences))
         if published is not None:
             self._published[doc_key] = published
         for position, (text, sentence_terms) in enumerate(sentences):
@@ -119,6 +124,8 @@ class KnowledgeIndex:
         for fact in facts:
             for token in fact.tokens:
                 self._fact_doc.setdefault(token, ordinal)
+                if (month := _month_of(token)) is not None:
+                    self._fact_doc.setdefault(month, ordinal)
             if KIND_RULES[fact.kind].by_word:
                 for token in fact.tokens:
                     self._names.add(token)
@@ -152,6 +159,25 @@ class KnowledgeIndex:
         if ".." not in body:
             return False
         return all(f"{kind}:{end}" in self._fact_doc for end in body.split("..", 1))
+
+    def doc_names(self, doc_key: str) -> frozenset[str]:
+        """The name words (people, places, organisations) a known document mentions:
+        the participants of the development it reported."""
+        ordinal = self._doc_ordinal.get(doc_key)
+        if ordinal is None:
+            return frozenset()
+        first = self._doc_first[ordinal]
+        last = (
+            self._doc_first[ordinal + 1]
+            if ordinal + 1 < len(self._doc_first)
+            else len(self._sentences)
+        )
+        return frozenset(
+            word
+            for names in self._sentence_names[first:last]
+            for name in names
+            for word in name.split()
+        )
 
     def published(self, doc_key: str) -> datetime | None:
         """When a known document was published (None for corpus texts)."""
@@ -214,3 +240,13 @@ class KnowledgeIndex:
         dot = sum(weights.get(t, 0.0) * self.idf(t) for t in terms)
         norm = math.sqrt(sum(self.idf(t) ** 2 for t in terms))
         return dot / (query_norm * norm) if norm and query_norm else 0.0
+
+
+def _month_of(token: str) -> str | None:
+    """The month token a known day implies: once 'April 26' is known, 'late April' is.
+
+    Day tokens are 'date:MM-DD' (or a span 'date:MM-DD..MM-DD', whose first day counts)."""
+    kind, _, body = token.partition(":")
+    if kind != "date" or len(body) < 5 or not body[:2].isdigit() or body[2] != "-":
+        return None
+    return f"month:{int(body[:2])}"

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis, Sentence
-from bot.assess.events import RETOLD_EVIDENCE, retold_development
+from bot.assess.events import retold_development
 from bot.assess.facts import KIND_RULES, Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex, Match
 from bot.assess.speakers import colour_positions
@@ -100,7 +100,7 @@ def judge_novelty(
         for c in carriers
         for f in c.new_facts
         if (not analysis.is_comment or (f.comment_evidence and c.sentence.position not in argument))
-        and (retold is None or f.kind in RETOLD_EVIDENCE)
+        and (retold is None or retold.counts(f.kind, c.sentence))
     ]
     score = round(sum(counted), 3)
     needed = thresholds.novelty_min * (

@@ -25,7 +25,8 @@ _OFFICE = re.compile(
     r"spokes(?:man|woman|person)|government|officials?|ambassador|envoy|representative|"
     r"secretary|secretary-general|chancellor|cabinet|parliament|embassy|foreign office|"
     r"authorities|administration|commission|council|agency|navy|army|military|command|"
-    r"governor|mayor|delegation|statement|readout|communique|coordinator|chief)\b",
+    r"governor|mayor|delegation|statement|readout|communique|coordinator|chief|committee|"
+    r"parliamentary)\b",
     re.I,
 )
 # How news prose introduces people who speak for nobody but themselves.
@@ -34,9 +35,21 @@ _BYSTANDER = re.compile(
     r"drivers?|owners?|shopkeepers?|workers?|villagers?|locals?|citizens?|passers?-by|"
     r"students?|customers?|shoppers?|businessm[ae]n|businesswom[ae]n|fishermen|fisherman|"
     r"dockers?|crew|captain|mother|father|pensioners?|volunteers?|who runs|who owns|"
-    r"whose (?:company|firm|family|business)|asked not to be named|declined to be named)\b",
+    r"who (?:farms|grows|fishes|trades|sells|drives|keeps)|"
+    r"whose (?:company|firm|family|business)|asked not to be named|declined to be named|"
+    # Named only by a first name, or by a trade: a private person.
+    r"asked that (?:her|his|their) (?:sur)?name not be used|"
+    r"(?:shipping|freight|insurance|port|ship's|travel|estate) agents?|consultancy|"
+    r"who (?:follows|tracks|watches) the \w+ (?:market|trade)|"
+    # A job at a business the story does not name ("director of a grain exporter",
+    # "working on a tanker"): someone's employee, not a party's voice.
+    r"(?:director|manager|officer|owner|head|partner|founder)\s+(?:of|at|with|on)\s+an?|"
+    r"work(?:s|ing|ed)?\s+(?:on|at|for|in)\s+an?)\b",
     re.I,
 )
+_OPENING = '"“„«'
+_CLOSING = '"”»'
+
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|added|stated|announced|declared|insisted|warned|wrote|according to)\b",
     re.I,
@@ -48,18 +61,65 @@ def colour_positions(sentences: Sequence[Sentence]) -> frozenset[int]:
     """Positions of sentences whose words said are colour (a bystander speaks, no office)."""
     status: dict[int, bool] = {}
     previous: bool | None = None
+    open_run = False
     for sentence in sentences:
-        text = sentence.text
+        # "...where the contract says.": a verb of saying inside quotation marks is quoted
+        # speech, not an attribution.
+        text = _outside_quotes(sentence.text, open_run)
+        open_run = _leaves_open(sentence.text, open_run)
         if previous is not None and _PRONOUN_ATTRIBUTION.search(text):
             status[sentence.position] = previous
         elif _ATTRIBUTION.search(text):
             previous = bool(_BYSTANDER.search(text)) and not _OFFICE.search(text)
             status[sentence.position] = previous
-    return frozenset(
+    coloured = {
         s.position
         for s in sentences
         if status.get(s.position) or (_speaks(s) and _nearest_status(status, s.position))
-    )
+    }
+    return frozenset(coloured | _inside_coloured_runs(sentences, coloured))
+
+
+def _inside_coloured_runs(sentences: Sequence[Sentence], coloured: set[int]) -> set[int]:
+    """Sentences of a quotation that runs on from a coloured sentence until it closes.
+
+    A trader's quote may run over five sentences, only the first of which is tied to
+    the trader; the rest ("A buyer in Spain pays for corn.") are still the trader's
+    words, whatever names they carry, and a "told" inside them is no attribution.
+    """
+    inside: set[int] = set()
+    run_is_colour = False
+    open_run = False
+    for sentence in sentences:
+        if open_run and run_is_colour:
+            inside.add(sentence.position)
+        if not open_run:
+            run_is_colour = sentence.position in coloured
+        open_run = _leaves_open(sentence.text, open_run)
+    return inside
+
+
+def _outside_quotes(text: str, open_run: bool) -> str:
+    """The sentence's words outside quotation marks (a run open before it included)."""
+    kept = []
+    for char in text:
+        if char in _OPENING and not (char == '"' and open_run):
+            open_run = True
+        elif char in _CLOSING:
+            open_run = False
+        elif not open_run:
+            kept.append(char)
+    return "".join(kept)
+
+
+def _leaves_open(text: str, open_run: bool) -> bool:
+    """Whether a quotation is still open after this sentence (straight marks alternate)."""
+    for char in text:
+        if char in _OPENING and not (char == '"' and open_run):
+            open_run = True
+        elif char in _CLOSING:
+            open_run = False
+    return open_run
 
 
 def _speaks(sentence: Sentence) -> bool:

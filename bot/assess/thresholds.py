@@ -110,6 +110,11 @@ class Thresholds:
     # Within this many days of the alert it matches (one news cycle), the same-point bar
     # (0.3) is enough: outlets rewrite the day's announcement in their own words.
     news_cycle_days: int = 1
+    # A lead whose facts are all known re-tells the alert that first reported one of them
+    # when that alert is at most this many days old: follow-ups of a briefing, a meeting or
+    # a speech in the three streams come 0-4 days after it (events._told_by_facts); the
+    # streams give the same result for any value from 4 to 10 days.
+    event_days: int = 5
     summary_max_chars: int = 700
     summary_max_sentences: int = 3
     # A non-novel article re-reports an alert when at least this many of its known

@@ -72,6 +72,42 @@ def test_relative_days_resolve_against_publication(sentence: str, key: str) -> N
     assert keys(sentence) == [key]
 
 
+CLAUSE_TENSE = [
+    pytest.param(
+        "In Lisbon on Monday, the mayor claimed that ferries would sail soon.",
+        "date:2021-09-13",
+        id="future-word-in-another-clause",
+    ),
+    pytest.param(
+        "The mayor said on Monday that the ferries would sail.",
+        "date:2021-09-13",
+        id="saying-clause-before-that",
+    ),
+    pytest.param(
+        "The strike on Monday, and the reply, have left owners who would sail unsure.",
+        "date:2021-09-13",
+        id="past-event-future-elsewhere",
+    ),
+    pytest.param(
+        "The mayor, who chairs the board, will sign on Friday.",
+        "date:2021-09-17",
+        id="future-in-own-clause",
+    ),
+    pytest.param("On Friday, the mayor will sign.", "date:2021-09-17", id="weekday-opens-clause"),
+    pytest.param(
+        "The mayor spoke, warning that the port would close on Friday.",
+        "date:2021-09-17",
+        id="future-after-that",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "key"), CLAUSE_TENSE)
+def test_a_weekday_takes_the_tense_of_its_own_clause(sentence: str, key: str) -> None:
+    """'X claimed on Monday that ships would go': the 'would' is the claim's, not Monday's."""
+    assert keys(sentence) == [key]
+
+
 def test_weekday_beside_an_explicit_day_is_one_fact() -> None:
     assert keys("The summit opens this Saturday, September 18.") == ["date:2021-09-18"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assess.analysis import analyse
-from bot.assess.facts import extract_facts
+from bot.assess.facts import FactKind, extract_facts
 from bot.domain import Document
 
 
@@ -89,7 +89,9 @@ def test_same_date_same_key_however_written() -> None:
         pytest.param(
             "Some 40 countries attended the talks.", "number", "40 countries", id="number"
         ),
-        pytest.param("Sorel, 70, has served since 1990.", "number", "70", id="bare-number"),
+        pytest.param(
+            "Of the barges, 70 have sailed since 1990.", "number", "70 have", id="bare-number"
+        ),
         pytest.param(
             'Sorel said there was "no quick fix" for the war.', "quote", "no quick fix", id="quote"
         ),
@@ -149,7 +151,9 @@ def test_a_year_or_a_month_alone_weighs_less_than_a_day() -> None:
 
 
 def test_number_followed_by_a_function_word_has_no_unit() -> None:
-    facts = [f.key for f in extract_facts("Sorel, 70, this week met Vell.") if f.kind == "number"]
+    facts = [
+        f.key for f in extract_facts("In all, 70 this week sailed to Vell.") if f.kind == "number"
+    ]
     assert facts == ["number:70"]
 
 
@@ -157,3 +161,47 @@ def test_lone_capitalised_first_word_is_not_a_name_unless_it_recurs() -> None:
     text = "Seafarers waited in Brava. Inspectors met Hana Sorel. Sorel met Inspectors again."
     facts = {f.text for s in analyse(Document("k", "t", text), set()).sentences for f in s.facts}
     assert "Seafarers" not in facts and "Inspectors" in facts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("Sorel, 70, has served since 1990.", id="apposition-after-name"),
+        pytest.param(
+            "Ms Anwen Tarr, 41, a ferry pilot, was on board.", id="apposition-after-title"
+        ),
+        pytest.param("Vell, who turned 64 this year, met the envoy.", id="turned"),
+        pytest.param("The envoy, aged 58, flew in.", id="aged"),
+        pytest.param("A 52-year-old captain steered the convoy.", id="year-old"),
+    ],
+)
+def test_a_persons_age_is_biography_not_a_number(sentence: str) -> None:
+    """An age stands beside a person ('Li, 70,', 'who turned 64'): it is never a figure of
+    the story, and a rewrite adding the envoy's age adds no development."""
+    assert [f for f in extract_facts(sentence) if f.kind is FactKind.NUMBER] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("The ferry has 70, maybe 80, seats.", "number:70", id="list-not-age"),
+        pytest.param("Talks on 70 barges began.", "number:70 barge", id="counted-thing"),
+    ],
+)
+def test_numbers_beside_no_person_stay_numbers(sentence: str, expected: str) -> None:
+    assert expected in [f.key for f in extract_facts(sentence) if f.kind is FactKind.NUMBER]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        pytest.param("He studied the former Soviet Union for years.", "entity", id="former-union"),
+        pytest.param("She met former President Ana Vell.", "person", id="former-official"),
+        pytest.param("Envoy Anwen Tarr flew in.", "person", id="titled-person"),
+    ],
+)
+def test_a_title_before_a_states_formal_name_is_no_person(sentence: str, kind: str) -> None:
+    kinds = {f.kind.value for f in extract_facts(sentence) if f.kind is not FactKind.MONTH}
+    assert kind in kinds
+    if kind != "person":
+        assert "person" not in kinds
