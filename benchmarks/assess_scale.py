@@ -81,7 +81,7 @@ class Generator:
         )
 
 
-ALERT = Assessment(relevant=True, relevance=1.0, duplicate_of=None, novel=True, novelty=2.0)
+ALERT = Assessment(relevant=True, relevance=1.0, copy_of=None, novel=True, novelty=2.0)
 
 
 def build(size: int, generator: Generator) -> tuple[Assessor, list[Document], float]:

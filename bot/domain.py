@@ -59,7 +59,7 @@ class VerdictKind(StrEnum):
     """What the core concluded about a document, as one value a consumer can branch on."""
 
     ALERT = "alert"  # relevant, original and new: publish it
-    COPY = "copy"  # a copy of an earlier document (`duplicate_of`)
+    COPY = "copy"  # a copy of an earlier document (`copy_of`)
     KNOWN = "known"  # on the story, but nothing the knowledge base lacks
     OFF_STORY = "off_story"  # not about the story (or no readable text at all)
     FAILED = "failed"  # the core raised on it; the reason says why
@@ -80,7 +80,7 @@ class Assessment:
 
     relevant: bool
     relevance: float
-    duplicate_of: str | None
+    copy_of: str | None
     novel: bool
     novelty: float
     new_facts: tuple[str, ...] = ()
@@ -101,7 +101,7 @@ class Assessment:
             object.__setattr__(self, "kind", self._derived_kind())
 
     def _derived_kind(self) -> VerdictKind:
-        if self.duplicate_of is not None:
+        if self.copy_of is not None:
             return VerdictKind.COPY
         if self.is_alert:
             return VerdictKind.ALERT
@@ -117,7 +117,7 @@ class Assessment:
         return cls(
             relevant=False,
             relevance=0.0,
-            duplicate_of=None,
+            copy_of=None,
             novel=False,
             novelty=0.0,
             headline=headline,
@@ -128,13 +128,13 @@ class Assessment:
     @property
     def is_alert(self) -> bool:
         """An alert is due only for a relevant, original article with something new."""
-        return self.relevant and self.duplicate_of is None and self.novel
+        return self.relevant and self.copy_of is None and self.novel
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "relevant": self.relevant,
             "relevance": round(self.relevance, 4),
-            "duplicate_of": self.duplicate_of,
+            "copy_of": self.copy_of,
             "novel": self.novel,
             "novelty": round(self.novelty, 4),
             "new_facts": list(self.new_facts),
@@ -153,7 +153,8 @@ class Assessment:
         return cls(
             relevant=bool(data["relevant"]),
             relevance=float(data["relevance"]),
-            duplicate_of=data.get("duplicate_of"),
+            # Verdicts stored before the rename carry "duplicate_of".
+            copy_of=data.get("copy_of", data.get("duplicate_of")),
             novel=bool(data["novel"]),
             novelty=float(data["novelty"]),
             new_facts=tuple(data.get("new_facts", ())),

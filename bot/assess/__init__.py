@@ -1,7 +1,7 @@
 """The assessment core: pure decisions over plain data (no I/O, no Telegram, no SQL).
 
 For each article in stream order: is it about the story (relevance), is it a
-copy of one already seen (duplicates), does it report something the corpus
+copy of one already seen (shingles, copies), does it report something the corpus
 and earlier alerts do not hold (novelty), and if so, what is new (summary).
 """
 

@@ -13,9 +13,9 @@ from datetime import date
 
 from bot.assess.clutter import drop_clutter
 from bot.assess.dates import undated_reference
-from bot.assess.duplicates import fingerprint
 from bot.assess.facts import Fact, FactKind, extract_facts
-from bot.assess.mentions import NameVocabulary, latin_lookalikes, unglue
+from bot.assess.mentions import Either, NameVocabulary, latin_lookalikes, unglue
+from bot.assess.shingles import fingerprint
 from bot.assess.text import (
     MAX_CHARS,
     clean_text,
@@ -93,7 +93,7 @@ def analyse(
     published = doc.published_at.date() if doc.published_at else None
     all_words = words(body)
     lowercase = {w for w in all_words if w.islower()}
-    known_lower = _Either(lowercase, common_words)
+    known_lower = Either(lowercase, common_words)
     sentences = []
     paras = paragraphs(body)
     texts = sentences_of(paras)
@@ -141,14 +141,3 @@ def _keep(fact: Fact, sentence: str, mid_caps: set[str], names: NameVocabulary |
     if not sentence.startswith(fact.text) or fact.text in mid_caps:
         return True
     return names is not None and all(token in names for token in fact.tokens)
-
-
-class _Either:
-    """Membership in either of two word sets, without copying them."""
-
-    def __init__(self, first: Container[str], second: Container[str]) -> None:
-        self._first = first
-        self._second = second
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._first or item in self._second

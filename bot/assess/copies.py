@@ -1,6 +1,6 @@
 """Is a new text a copy of one already seen? Two signals, each with its own evidence.
 
-Shared passages (sampled shingles, see `duplicates`) catch syndicated,
+Shared passages (sampled shingles, see `shingles`) catch syndicated,
 trimmed, reordered and re-headlined copies; the same skeleton of names,
 numbers and dates in the same order catches the copies whose wording was
 changed (machine-spun synonyms, a write-through's new lead, a scraped page).
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.assess.analysis import Analysis
-from bot.assess.duplicates import CopyIndex
 from bot.assess.facts import FactKind
+from bot.assess.shingles import CopyIndex
 from bot.assess.thresholds import Thresholds
 
 # Words said are not a skeleton: a spun copy rewords them, so their keys differ.

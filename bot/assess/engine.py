@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 
 from bot.assess.analysis import Analysis, analyse
 from bot.assess.comment import comment_signs, commentary_positions
 from bot.assess.copies import Copied, copy_anchors, find_copy
-from bot.assess.duplicates import CopyIndex
 from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
+from bot.assess.shingles import CopyIndex
 from bot.assess.summary import sentence_names, summarise
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from bot.assess.topic import Topic
@@ -55,11 +54,11 @@ class Assessor:
         """Known sentences (corpus plus alerted articles): the knowledge base's size."""
         return self._index.sentence_count
 
-    def assess(self, doc: Document, now: datetime | None = None) -> Assessment:
+    def assess(self, doc: Document) -> Assessment:
         """The verdict on one document against what is known now; learns nothing.
 
-        `now` is accepted for callers replaying a stream; facts are judged by
-        absolute dates only, so the verdict does not depend on it.
+        Time comes from the document itself: relative dates resolve against its
+        `published_at`, so a replay and a live run give the same verdict.
         """
         analysis = self._analyse(doc)
         if not analysis.sentences:
@@ -139,7 +138,7 @@ class Assessor:
         return Assessment(
             relevant=True,
             relevance=relevance.score,
-            duplicate_of=None,
+            copy_of=None,
             novel=novelty.novel,
             novelty=novelty.score,
             new_facts=tuple(f.text for f in novelty.new_facts) if novelty.novel else (),
@@ -179,7 +178,7 @@ def _copy_verdict(analysis: Analysis, relevance: Relevance, copy: Copied) -> Ass
     return Assessment(
         relevant=relevance.relevant,
         relevance=relevance.score,
-        duplicate_of=copy.doc_key,
+        copy_of=copy.doc_key,
         novel=False,
         novelty=0.0,
         headline=analysis.headline[:140],
@@ -193,7 +192,7 @@ def _irrelevant_verdict(analysis: Analysis, relevance: Relevance) -> Assessment:
     return Assessment(
         relevant=False,
         relevance=relevance.score,
-        duplicate_of=None,
+        copy_of=None,
         novel=False,
         novelty=0.0,
         headline=analysis.headline[:140],

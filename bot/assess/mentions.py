@@ -136,7 +136,7 @@ def unglue(text: str, vocabulary: NameVocabulary | None = None) -> str:
     text = _CAMEL.sub(r"\1 \2", text)
     counts = Counter(_CAPITALISED.findall(text))
     heads = {name_key(w) for w in counts}
-    known: Container[str] = _Either(heads, vocabulary) if vocabulary is not None else heads
+    known: Container[str] = Either(heads, vocabulary) if vocabulary is not None else heads
 
     def split(match: re.Match[str]) -> str:
         word = match.group()
@@ -155,7 +155,7 @@ def _split_glued(word: str, known: Container[str]) -> str:
     return word
 
 
-class _Either:
+class Either:
     """Membership in either of two containers, without copying them."""
 
     def __init__(self, first: Container[str], second: Container[str]) -> None:

@@ -116,10 +116,8 @@ def _silence_reason(item: AssessedArticle, titles: dict[str, str]) -> str:
     reasons = list(verdict.reasons)
     wanted = ("not relevant", "copy of", "nothing new")
     chosen = next((r for r in reasons if r.startswith(wanted)), reasons[0] if reasons else "")
-    if verdict.duplicate_of and verdict.duplicate_of in titles:
-        chosen = (
-            f"copy of \u201c{titles[verdict.duplicate_of]}\u201d; its outlet is added to that alert"
-        )
+    if verdict.copy_of and verdict.copy_of in titles:
+        chosen = f"copy of \u201c{titles[verdict.copy_of]}\u201d; its outlet is added to that alert"
     elif verdict.repeats and verdict.repeats in titles and verdict.relevant:
         chosen = f"{chosen}; re-reports \u201c{titles[verdict.repeats]}\u201d"
     return re.sub(r"\s+", " ", chosen)

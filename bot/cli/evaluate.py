@@ -74,7 +74,7 @@ def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_js
 def _replay_one(assessor: Assessor, article: StreamArticle) -> Replayed:
     doc = _document(article)
     started = time.perf_counter()
-    verdict = assessor.assess(doc, doc.published_at)
+    verdict = assessor.assess(doc)
     millis = (time.perf_counter() - started) * 1000
     assessor.learn(doc, verdict)
     return Replayed(article, verdict, millis)

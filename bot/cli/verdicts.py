@@ -17,7 +17,7 @@ def format_verdict(doc: Document, verdict: Assessment) -> str:
     """Several lines: the decision first, then the evidence and, for alerts, the summary."""
     decision = DECISIONS[verdict.kind]
     if verdict.kind is VerdictKind.COPY:
-        decision = f"{decision} {verdict.duplicate_of}"
+        decision = f"{decision} {verdict.copy_of}"
     lines = [
         f"{doc.key}: {doc.title or '(untitled)'}",
         f"  verdict:   {decision}",

@@ -140,7 +140,7 @@ class Pipeline:
                 recipients=alert_recipients(verdict, self.channel, subscribers),
                 now=now,
             )
-        original = article_id_from_key(verdict.duplicate_of or verdict.repeats)
+        original = article_id_from_key(verdict.copy_of or verdict.repeats)
         if verdict.relevant and original is not None:
             await add_source(
                 self.db,

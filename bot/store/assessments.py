@@ -76,7 +76,7 @@ async def save_verdict(
                 assessed_at=now,
                 verdict=verdict.to_dict(),
                 relevant=verdict.relevant,
-                duplicate_of_id=article_id_from_key(verdict.duplicate_of),
+                copy_of_id=article_id_from_key(verdict.copy_of),
             )
         )
 

@@ -107,8 +107,9 @@ class ArticleRow(Base):
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     relevant: Mapped[bool | None] = mapped_column(Boolean)
-    duplicate_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("articles.id", ondelete="SET NULL")
+    # The column kept its first name; "copy" is the one word for it everywhere else.
+    copy_of_id: Mapped[int | None] = mapped_column(
+        "duplicate_of_id", ForeignKey("articles.id", ondelete="SET NULL")
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.assess import Assessor
 from bot.domain import Document
-from tests.assess.conftest import article, corpus_documents, topic
+from tests.support.arvania import article, corpus_documents, topic
 
 SOUP = "<html><head><style>p{}</style></head><body><div><p>" + "<span>x</span>" * 500 + "</div>"
 

@@ -31,7 +31,7 @@ def test_run_eval_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert [a["id"] for a in report["articles"]] == ["t01", "t02", "t03", "t04"]
     assert {"id", "alerted", "verdict"} <= set(report["articles"][0])
     assert [a["alerted"] for a in report["articles"]] == [True, False, False, False]
-    assert report["articles"][1]["verdict"]["duplicate_of"] == "t01"
+    assert report["articles"][1]["verdict"]["copy_of"] == "t01"
     assert (report["precision"], report["recall"], report["f1"]) == (1.0, 1.0, 1.0)
     assert report["duplicate_alerts"] == report["irrelevant_alerts"] == 0
     assert report["keyfact_coverage"] == 1.0

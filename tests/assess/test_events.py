@@ -12,7 +12,7 @@ from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.speakers import colour_positions
 from bot.domain import Document
-from tests.assess.conftest import article, replay
+from tests.support.arvania import article, replay
 
 MEETING = article(
     "m1",

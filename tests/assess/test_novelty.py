@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assess import Assessor
-from tests.assess.conftest import article, replay
+from tests.support.arvania import article, replay
 
 NEW_DATE = article(
     "n1",
@@ -111,7 +111,7 @@ def test_re_report_of_alerted_development_is_not_novel(assessor: Assessor) -> No
     first, second = replay(assessor, NEW_DATE, re_report)
     assert first.is_alert
     assert not second.is_alert
-    assert second.duplicate_of is None
+    assert second.copy_of is None
     assert second.repeats == "n1"
 
 
@@ -123,7 +123,7 @@ def test_assess_does_not_learn(assessor: Assessor) -> None:
 
 
 def test_learn_is_deterministic_for_restarts(assessor: Assessor) -> None:
-    from tests.assess.conftest import corpus_documents, topic
+    from tests.support.arvania import corpus_documents, topic
 
     verdicts = replay(assessor, NEW_DATE)
     rebuilt = Assessor(topic(), corpus_documents())

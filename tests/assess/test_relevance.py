@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assess import Assessor
-from tests.assess.conftest import article
+from tests.support.arvania import article
 
 CASES = [
     pytest.param(

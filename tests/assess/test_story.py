@@ -12,7 +12,7 @@ from bot.assess import Assessor, Topic
 from bot.assess.analysis import analyse
 from bot.assess.story import NEWS_BACKGROUND, StoryVocabulary
 from bot.domain import Document
-from tests.assess.conftest import article
+from tests.support.arvania import article
 
 FERRY_CORPUS = [
     Document(

@@ -8,7 +8,7 @@ from bot.assess import Assessor
 from bot.assess.analysis import clean_title
 from bot.cli.verdicts import format_verdict
 from bot.domain import Document
-from tests.assess.conftest import article, corpus_documents, topic
+from tests.support.arvania import article, corpus_documents, topic
 
 ALERT = article(
     "s1",

@@ -11,14 +11,14 @@ from bot.domain import Assessment, VerdictKind
 BASE: dict[str, Any] = {
     "relevant": True,
     "relevance": 0.9,
-    "duplicate_of": None,
+    "copy_of": None,
     "novel": True,
     "novelty": 2.0,
 }
 
 OLD_JSON = [
     pytest.param({}, VerdictKind.ALERT, id="relevant-original-novel-is-alert"),
-    pytest.param({"duplicate_of": "a1", "novel": False}, VerdictKind.COPY, id="copy"),
+    pytest.param({"copy_of": "a1", "novel": False}, VerdictKind.COPY, id="copy"),
     pytest.param({"novel": False}, VerdictKind.KNOWN, id="relevant-nothing-new"),
     pytest.param({"relevant": False, "novel": False}, VerdictKind.OFF_STORY, id="off-story"),
     pytest.param(

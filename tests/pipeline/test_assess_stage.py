@@ -21,10 +21,10 @@ from tests.support.records import add_article
 class ChokingAssessor(Assessor):
     """The real core, except that it raises on one poisoned headline (as a bug would)."""
 
-    def assess(self, doc: Document, now: datetime | None = None) -> Assessment:
+    def assess(self, doc: Document) -> Assessment:
         if doc.title == "POISON":
             raise RecursionError("the core choked")
-        return super().assess(doc, now)
+        return super().assess(doc)
 
 
 async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(

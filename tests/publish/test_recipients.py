@@ -10,7 +10,7 @@ from bot.publish.recipients import alert_recipients, keyword_match
 ALERT = Assessment(
     relevant=True,
     relevance=0.9,
-    duplicate_of=None,
+    copy_of=None,
     novel=True,
     novelty=1.0,
     new_facts=("May 15", "Warsaw"),

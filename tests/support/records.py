@@ -52,7 +52,7 @@ def verdict(
     return Assessment(
         relevant=True,
         relevance=0.9,
-        duplicate_of=None,
+        copy_of=None,
         novel=True,
         novelty=0.8,
         new_facts=facts,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.assess import Assessor
-from bot.assess.duplicates import align
-from tests.assess.conftest import article, replay
+from bot.assess.shingles import align
+from tests.support.arvania import article, replay
 
 ORIGINAL = (
     "Arvania will send its special envoy Hana Sorel to Brava from June 3, the Arvanian "
@@ -46,7 +46,7 @@ def test_copies(assessor: Assessor, title: str, paragraphs: tuple[str, ...], is_
         article("later", title, *paragraphs),
     )
     assert first.is_alert
-    assert (second.duplicate_of == "orig") is is_copy
+    assert (second.copy_of == "orig") is is_copy
     assert not (is_copy and second.is_alert)
 
 
@@ -92,7 +92,7 @@ def test_paraphrased_copies(assessor: Assessor, paragraphs: tuple[str, ...], is_
         article("later", "Envoy heads for Brava", *paragraphs),
     )
     assert first.is_alert
-    assert (second.duplicate_of == "orig") is is_copy, second.reasons
+    assert (second.copy_of == "orig") is is_copy, second.reasons
 
 
 ALIGNMENTS = [

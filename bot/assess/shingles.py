@@ -1,4 +1,4 @@
-"""Near-duplicate detection: syndicated, trimmed, reordered or re-headlined copies.
+"""Copies by shared passages: syndicated, trimmed, reordered or re-headlined copies.
 
 Each body is cut into overlapping five-word shingles; a fixed 1-in-4 sample
 of their hashes (chosen by hash value, so two copies sample the same
