@@ -1,4 +1,4 @@
-"""The `talkwatch` command line: run, demo, poll-once, feeds, assess, eval, check-config, db."""
+"""The `talkwatch` command line: run, demo, poll-once, feeds, stories, assess, eval, db…"""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     poll_once.add_argument("--all", action="store_true", help="poll every feed now, due or not")
     sub.add_parser("feeds", help="show every feed with its polling state")
+    sub.add_parser(
+        "stories", help="list the stories: corpus size, feeds, channel, alerts so far, last alert"
+    )
     assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
     assess.add_argument("source", metavar="FILE_OR_URL")
     assess.add_argument("--json", action="store_true", help="print the verdict as JSON")
@@ -67,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Commands that read or keep state say where, so two folders never quietly use two databases.
-_STATEFUL = frozenset({"poll-once", "feeds", "db"})
+_STATEFUL = frozenset({"poll-once", "feeds", "stories", "db"})
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -81,6 +84,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "demo": lambda: commands.demo(settings, args.stream),
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
+        "stories": lambda: asyncio.run(commands.show_stories(settings)),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
         "eval": lambda: commands.evaluate(settings, args.dataset, args.json),
         "check-config": lambda: commands.check_config(settings),

@@ -25,9 +25,9 @@ import httpx
 from bot.assess import Assessor
 from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices
-from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.story_files import load_corpus, load_topic, story_fingerprint
+from bot.config.stories import only_story
+from bot.config.story_files import load_corpus
 from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
@@ -58,8 +58,9 @@ async def build_store(settings: Settings) -> Database:
 
 
 def build_assessor(settings: Settings) -> Assessor:
-    """The core over the configured corpus and topic, knowing nothing learned yet."""
-    return Assessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
+    """The core over the story's corpus and topic, knowing nothing learned yet."""
+    story = only_story(settings)
+    return Assessor(story.topic, load_corpus(story.corpus_dir))
 
 
 @dataclass
@@ -108,7 +109,7 @@ async def build_ingest(
     long-running process with many feeds (see benchmarks/poll_cycle.py). `cycle_wait`
     bounds how long one cycle waits for its feeds (the service's ticker); None waits for all.
     """
-    specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
+    specs = list(feeds) if feeds is not None else list(only_story(settings).feeds)
     await sync_feeds(db, specs)
     http = build_client(
         read_timeout=settings.fetch_timeout_seconds,
@@ -135,8 +136,9 @@ async def build_assessment(
 ) -> Pipeline:
     """The assessment stage, its knowledge base rebuilt from every stored verdict."""
     assessor = assessor or build_assessor(settings)
-    channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
-    fingerprint = knowledge_fingerprint(story_fingerprint(settings.corpus_dir, settings.topic_file))
+    story = only_story(settings)
+    channel = story.channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
+    fingerprint = knowledge_fingerprint(story.fingerprint())
     stage = Pipeline(db, assessor, channel=channel, metrics=metrics, fingerprint=fingerprint)
     learned = await stage.rebuild_knowledge()
     log.info("knowledge base ready", extra={"learned_articles": learned, "size": assessor.size})

@@ -46,6 +46,7 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
                 "topic_file": story.topic_file or Path(tmp) / "no-topic.toml",
                 "telegram_bot_token": None,
                 "telegram_channel": DEMO_CHANNEL,
+                "stories_dir": None,  # the demo watches its own story, not the configured ones
                 "fetch_allow_private": True,  # the replay server runs on 127.0.0.1
             }
         )

@@ -68,6 +68,22 @@ async def poll_once(settings: Settings, every_feed: bool = False) -> int:
     return 0
 
 
+async def show_stories(settings: Settings) -> int:
+    """The configured stories with their corpus, feeds, channel and alerts so far."""
+    from bot.cli.reports import format_stories_table
+    from bot.config.stories import configured_stories
+    from bot.store.queries import alert_figures
+
+    stories = configured_stories(settings)
+    db = await build_store(settings)
+    try:
+        figures = await alert_figures(db)
+    finally:
+        await db.dispose()
+    print(format_stories_table(stories, figures))
+    return 0
+
+
 async def show_feeds(settings: Settings) -> int:
     db = await build_store(settings)
     try:

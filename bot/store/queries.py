@@ -164,3 +164,22 @@ async def status_figures(db: Database, since: datetime) -> StatusFigures:
 
 async def _count(session: AsyncSession, query: Any) -> int:
     return int(await session.scalar(query) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFigures:
+    """How many alerts a story has sent so far, and when the last one was recorded."""
+
+    alerts: int
+    last_alert_at: datetime | None
+
+
+async def alert_figures(db: Database) -> AlertFigures:
+    """Alerts so far (backlog learned silently is not an alert) and the newest one's time."""
+    alerting = DevelopmentRow.backlog.is_(False)
+    async with db.session() as session:
+        alerts = await _count(
+            session, select(func.count()).select_from(DevelopmentRow).where(alerting)
+        )
+        last = await session.scalar(select(func.max(DevelopmentRow.created_at)).where(alerting))
+    return AlertFigures(alerts, last)

@@ -152,3 +152,41 @@ def test_assess_an_article_page_by_url(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ALERT" in result.stdout
     assert development.title.split(":")[0][:30] in result.stdout
+
+
+def test_stories_lists_each_story_folder(tmp_path: Path) -> None:
+    from tests.config.test_stories import STORY_TOML, story_folder
+
+    story_folder(tmp_path / "stories", "harbour")
+    env = {"STORIES_DIR": str(tmp_path / "stories"), "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
+    result = talkwatch("stories", env=env)
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.split() == [
+        "STORY",
+        "NAME",
+        "CORPUS",
+        "FEEDS",
+        "CHANNEL",
+        "ALERTS",
+        "LAST",
+        "ALERT",
+    ]
+    assert row.split() == [
+        "harbour",
+        "Harbour",
+        "strike",
+        "5",
+        "articles",
+        "1",
+        "@harbour_watch",
+        "0",
+        "never",
+    ]
+    (tmp_path / "stories" / "harbour" / "story.toml").write_text("colour = 1\n" + STORY_TOML)
+    broken = talkwatch("stories", env=env)
+    assert broken.returncode == 2
+    assert broken.stderr.strip().endswith(
+        "story.toml: unknown key 'colour' (known: channel, feeds, name, topic)"
+    )
+    assert len(broken.stderr.strip().splitlines()) == 2  # the database line, then the error
