@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 
@@ -39,6 +39,7 @@ from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
+from bot.store.story_table import sync_stories
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +138,17 @@ async def build_assessment(
     """The assessment stage, its knowledge base rebuilt from every stored verdict."""
     assessor = assessor or build_assessor(settings)
     story = only_story(settings)
+    ids = await sync_stories(db, [(story.slug, story.name)], datetime.now(UTC))
     channel = story.channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
     fingerprint = knowledge_fingerprint(story.fingerprint())
-    stage = Pipeline(db, assessor, channel=channel, metrics=metrics, fingerprint=fingerprint)
+    stage = Pipeline(
+        db,
+        assessor,
+        channel=channel,
+        metrics=metrics,
+        fingerprint=fingerprint,
+        story_id=ids[story.slug],
+    )
     learned = await stage.rebuild_knowledge()
     log.info("knowledge base ready", extra={"learned_articles": learned, "size": assessor.size})
     return stage

@@ -1,12 +1,8 @@
-"""The report tables of `talkwatch poll-once`, `talkwatch feeds` and `talkwatch stories`.
-
-Until developments carry a story, every stored alert belongs to the default
-(first) story: the only one a Talkwatch of this version assesses.
-"""
+"""The report tables of `talkwatch poll-once`, `talkwatch feeds` and `talkwatch stories`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.config.stories import StoryConfig
@@ -101,12 +97,12 @@ _HEADER = ("STORY", "NAME", "CORPUS", "FEEDS", "CHANNEL", "ALERTS", "LAST ALERT"
 MAX_NAME_CHARS = 40
 
 
-def format_stories_table(stories: Sequence[StoryConfig], figures: AlertFigures) -> str:
-    """One row per story; the stored alerts are the default story's."""
+def format_stories_table(
+    stories: Sequence[StoryConfig], figures: Mapping[str, AlertFigures]
+) -> str:
+    """One row per story, with its alerts so far (by slug) and the last one's time."""
     empty = AlertFigures(0, None)
-    rows = [_HEADER] + [
-        _row(story, figures if index == 0 else empty) for index, story in enumerate(stories)
-    ]
+    rows = [_HEADER] + [_row(story, figures.get(story.slug, empty)) for story in stories]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

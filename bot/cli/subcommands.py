@@ -72,12 +72,12 @@ async def show_stories(settings: Settings) -> int:
     """The configured stories with their corpus, feeds, channel and alerts so far."""
     from bot.cli.reports import format_stories_table
     from bot.config.stories import configured_stories
-    from bot.store.queries import alert_figures
+    from bot.store.story_table import alerts_by_story
 
     stories = configured_stories(settings)
     db = await build_store(settings)
     try:
-        figures = await alert_figures(db)
+        figures = await alerts_by_story(db, stories[0].slug)
     finally:
         await db.dispose()
     print(format_stories_table(stories, figures))

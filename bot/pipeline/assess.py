@@ -30,6 +30,7 @@ from bot.store.assessments import (
 )
 from bot.store.developments import add_source, record_development
 from bot.store.snapshots import Watermark
+from bot.store.story_table import DEFAULT_STORY_ID
 from bot.store.subscriptions import active_subscribers
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ class Pipeline:
         channel: str | None,
         metrics: Metrics,
         fingerprint: str = "",
+        story_id: int = DEFAULT_STORY_ID,
     ) -> None:
         self.db = db
+        self.story_id = story_id
         self.assessor = assessor
         self.channel = channel
         self.metrics = metrics
@@ -128,7 +131,9 @@ class Pipeline:
         self, article: StoredArticle, verdict: Assessment, now: datetime
     ) -> int | None:
         if verdict.is_alert:
-            subscribers = [] if article.backlog else await active_subscribers(self.db)
+            subscribers = (
+                [] if article.backlog else await active_subscribers(self.db, self.story_id)
+            )
             return await record_development(
                 self.db,
                 article_id=article.id,
@@ -139,6 +144,7 @@ class Pipeline:
                 backlog=article.backlog,
                 recipients=alert_recipients(verdict, self.channel, subscribers),
                 now=now,
+                story_id=self.story_id,
             )
         original = article_id_from_key(verdict.duplicate_of or verdict.repeats)
         if verdict.relevant and original is not None:
@@ -148,5 +154,6 @@ class Pipeline:
                 article_id=article.id,
                 outlet=article.outlet,
                 url=article.url,
+                story_id=self.story_id,
             )
         return None

@@ -112,15 +112,34 @@ class ArticleRow(Base):
     )
 
 
-class DevelopmentRow(Base):
-    """A fresh development: one per alerting article; the unit of an alert."""
+# Story 1 holds what was stored before stories existed (migration 0004).
+DEFAULT_STORY_ID = 1
 
-    __tablename__ = "developments"
+
+class StoryRow(Base):
+    """A story the process follows or once followed; `name` is empty until first claimed."""
+
+    __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when its folder is gone: its history stays queryable until purged.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DevelopmentRow(Base):
+    """A fresh development of one story: one per alerting article; the unit of an alert."""
+
+    __tablename__ = "developments"
+    __table_args__ = (UniqueConstraint("story_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True, default=DEFAULT_STORY_ID
     )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     headline: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text)
@@ -149,12 +168,16 @@ class DevelopmentSourceRow(Base):
 
 
 class SubscriptionRow(Base):
-    """A chat that receives alerts by direct message, optionally filtered by keywords."""
+    """A chat that receives one story's alerts by direct message, optionally filtered."""
 
     __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("story_id", "chat_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True, default=DEFAULT_STORY_ID
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
     chat_type: Mapped[str] = mapped_column(String(32), default="private")
     keywords: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)

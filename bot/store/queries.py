@@ -172,14 +172,3 @@ class AlertFigures:
 
     alerts: int
     last_alert_at: datetime | None
-
-
-async def alert_figures(db: Database) -> AlertFigures:
-    """Alerts so far (backlog learned silently is not an alert) and the newest one's time."""
-    alerting = DevelopmentRow.backlog.is_(False)
-    async with db.session() as session:
-        alerts = await _count(
-            session, select(func.count()).select_from(DevelopmentRow).where(alerting)
-        )
-        last = await session.scalar(select(func.max(DevelopmentRow.created_at)).where(alerting))
-    return AlertFigures(alerts, last)

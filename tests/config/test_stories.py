@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,10 @@ from bot.domain import FeedSpec
 from bot.errors import ConfigError
 from bot.observe import Metrics
 from bot.store import Database
-from bot.store.queries import AlertFigures, alert_figures
+from bot.store.story_table import alerts_by_story, sync_stories
 from tests.support.records import alert
 
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 STORY_TOML = """
 name = "Harbour strike"
 channel = "@harbour_watch"
@@ -160,23 +162,28 @@ async def test_the_story_folder_drives_the_assessment_stage(
     assert stage.channel == "@harbour_watch"
 
 
-async def test_stories_table_counts_the_default_storys_alerts(
+async def test_stories_table_counts_each_storys_alerts(
     tmp_path: Path, sqlite_database: Database
 ) -> None:
     stories = tmp_path / "stories"
     story_folder(stories, "a-first")
     story_folder(stories, "b-second", STORY_TOML.replace('channel = "@harbour_watch"\n', ""))
+    # Stored before the first start claimed the default story: counted for the first story.
     await alert(sqlite_database, "Dockers strike at dawn")
     await alert(sqlite_database, "Port reopens", backlog=True)
-    figures = await alert_figures(sqlite_database)
-    assert figures.alerts == 1 and figures.last_alert_at is not None
-    table = format_stories_table(configured_stories(settings_for(stories)), figures)
+    configured = configured_stories(settings_for(stories))
+    figures = await alerts_by_story(sqlite_database, "a-first")
+    assert figures["a-first"].alerts == 1 and figures["a-first"].last_alert_at is not None
+    table = format_stories_table(configured, figures)
     header, first, second = table.splitlines()
     assert header.split()[:4] == ["STORY", "NAME", "CORPUS", "FEEDS"]
     assert first.startswith("a-first") and "5 articles" in first and "@harbour_watch" in first
     assert " 1 " in first and "UTC" in first
     assert second.startswith("b-second") and "(none)" in second and second.endswith("never")
-    empty = format_stories_table(configured_stories(settings_for(stories)), AlertFigures(0, None))
+    ids = await sync_stories(sqlite_database, [("b-second", "Second"), ("a-first", "First")], NOW)
+    assert ids["b-second"] == 1, "the first start claims the migrated history for its first story"
+    assert set(await alerts_by_story(sqlite_database, "b-second")) == {"b-second"}
+    empty = format_stories_table(configured, {})
     assert "never" in empty.splitlines()[1]
 
 

@@ -1,0 +1,69 @@
+"""The stories table: which stories exist, kept in step with the configured story folders.
+
+Story 1 is the default story: migration 0004 created it without a name and
+moved everything stored before stories existed into it; the first start
+claims it for the first configured story, so that history carries over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from bot.store.db import Database
+from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, StoryRow
+from bot.store.queries import AlertFigures
+
+__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "sync_stories"]
+
+
+async def sync_stories(
+    db: Database, stories: Sequence[tuple[str, str]], now: datetime
+) -> dict[str, int]:
+    """(slug, name) of each configured story, default first -> their ids; others are removed."""
+    async with db.session() as session:
+        rows = {row.slug: row for row in await session.scalars(select(StoryRow))}
+        unclaimed = next(
+            (r for r in rows.values() if r.id == DEFAULT_STORY_ID and not r.name), None
+        )
+        if stories and unclaimed is not None and stories[0][0] not in rows:
+            del rows[unclaimed.slug]
+            unclaimed.slug = stories[0][0]
+            rows[unclaimed.slug] = unclaimed
+        for slug, name in stories:
+            row = rows.get(slug) or StoryRow(slug=slug, created_at=now)
+            row.name, row.removed_at = name, None
+            rows[slug] = row
+            session.add(row)
+        wanted = {slug for slug, _ in stories}
+        for row in rows.values():
+            if row.slug not in wanted and row.removed_at is None:
+                row.removed_at = now
+        await session.flush()
+        return {slug: rows[slug].id for slug in wanted}
+
+
+async def alerts_by_story(db: Database, default_slug: str) -> dict[str, AlertFigures]:
+    """Alerts so far and the last alert's time per story slug.
+
+    Before the first start claims it, the default story's history is `default_slug`'s.
+    """
+    async with db.session() as session:
+        slugs = {
+            row.id: (row.slug if row.name or row.id != DEFAULT_STORY_ID else default_slug)
+            for row in await session.scalars(select(StoryRow))
+        }
+        rows = await session.execute(
+            select(
+                DevelopmentRow.story_id,
+                func.count(),
+                func.max(DevelopmentRow.created_at),
+            )
+            .where(DevelopmentRow.backlog.is_(False))
+            .group_by(DevelopmentRow.story_id)
+        )
+        return {
+            slugs[story]: AlertFigures(int(n), last) for story, n, last in rows if story in slugs
+        }
