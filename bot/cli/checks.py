@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
-from bot.config.stories import STORY_FILE, configured_stories, only_story
+from bot.config.stories import STORY_FILE, configured_stories
 from bot.config.story_files import MIN_ARTICLE_WORDS, CorpusSurvey, load_topic, survey_corpus
 from bot.errors import ConfigError, StorageError
 from bot.store import Database
@@ -77,11 +77,11 @@ def check_stories(settings: Settings) -> list[Finding]:
     if settings.stories_dir is None:
         return []
     try:
-        only_story(settings)
+        stories = configured_stories(settings)
     except ConfigError as exc:
         return [error(str(exc))]
     findings = []
-    for story in configured_stories(settings):
+    for story in stories:
         if settings.telegram_bot_token is not None and story.channel is None:
             findings.append(
                 error(

@@ -66,18 +66,6 @@ def configured_stories(settings: Settings) -> list[StoryConfig]:
     ]
 
 
-def only_story(settings: Settings) -> StoryConfig:
-    """The one story a single-story process assesses; ConfigError when there are several."""
-    stories = configured_stories(settings)
-    if len(stories) > 1:
-        slugs = ", ".join(s.slug for s in stories)
-        raise ConfigError(
-            f"STORIES_DIR {settings.stories_dir}: {len(stories)} stories ({slugs});"
-            " this version assesses one story per installation: keep one story folder"
-        )
-    return stories[0]
-
-
 def story_folders(stories_dir: Path) -> list[Path]:
     """The story folders of STORIES_DIR in name order; hidden entries and files are skipped."""
     if not stories_dir.is_dir():

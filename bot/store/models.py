@@ -104,6 +104,7 @@ class ArticleRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     backlog: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Verdicts live in story_verdicts since 0005; these columns are no longer written.
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     relevant: Mapped[bool | None] = mapped_column(Boolean)
@@ -127,6 +128,37 @@ class StoryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when its folder is gone: its history stays queryable until purged.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StoryFeedRow(Base):
+    """A story polls a feed; several stories may poll one feed, whose articles are stored once."""
+
+    __tablename__ = "story_feeds"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StoryVerdictRow(Base):
+    """A story's verdict on an article: each story assesses the articles of the feeds it polls."""
+
+    __tablename__ = "story_verdicts"
+    __table_args__ = (Index("ix_story_verdicts_replay", "story_id", "assessed_at", "article_id"),)
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    relevant: Mapped[bool | None] = mapped_column(Boolean)
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class DevelopmentRow(Base):

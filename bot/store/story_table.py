@@ -7,16 +7,16 @@ claims it for the first configured story, so that history carries over.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.store.db import Database
-from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, StoryRow
+from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, FeedRow, StoryFeedRow, StoryRow
 from bot.store.queries import AlertFigures
 
-__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "sync_stories"]
+__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "link_story_feeds", "sync_stories"]
 
 
 async def sync_stories(
@@ -67,3 +67,13 @@ async def alerts_by_story(db: Database, default_slug: str) -> dict[str, AlertFig
         return {
             slugs[story]: AlertFigures(int(n), last) for story, n, last in rows if story in slugs
         }
+
+
+async def link_story_feeds(db: Database, feeds: Mapping[int, Sequence[str]]) -> None:
+    """Each story (by id) polls exactly the feeds (by URL) given; the feeds must be stored."""
+    async with db.session() as session:
+        ids = {row.url: row.id for row in await session.scalars(select(FeedRow))}
+        for story_id, urls in feeds.items():
+            await session.execute(delete(StoryFeedRow).where(StoryFeedRow.story_id == story_id))
+            wanted = dict.fromkeys(ids[url] for url in urls if url in ids)
+            session.add_all(StoryFeedRow(story_id=story_id, feed_id=feed) for feed in wanted)

@@ -13,7 +13,7 @@ from bot.cli.reports import format_stories_table
 from bot.config.defaults import default_corpus_dir, default_feeds_file, default_topic_file
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings, load_settings
-from bot.config.stories import configured_stories, only_story
+from bot.config.stories import configured_stories
 from bot.config.story_files import story_fingerprint
 from bot.domain import FeedSpec
 from bot.errors import ConfigError
@@ -77,22 +77,22 @@ def test_a_story_folder_is_a_story(tmp_path: Path) -> None:
 
 def test_a_story_without_feeds_or_channel_uses_the_shared_ones(tmp_path: Path) -> None:
     story_folder(tmp_path, "bare", 'name = "Bare story"\n')
-    story = only_story(settings_for(tmp_path, TELEGRAM_CHANNEL="@everything"))
+    [story] = configured_stories(settings_for(tmp_path, TELEGRAM_CHANNEL="@everything"))
     assert story.channel == "@everything"
     assert story.feeds and story.feeds[0].url.startswith("https://feeds.bbci.co.uk/")
 
 
 def test_editing_story_toml_changes_the_fingerprint(tmp_path: Path) -> None:
     folder = story_folder(tmp_path, "harbour")
-    before = only_story(settings_for(tmp_path)).fingerprint()
+    before = configured_stories(settings_for(tmp_path))[0].fingerprint()
     (folder / "story.toml").write_text(
         STORY_TOML + '\n[[feeds]]\nname = "X"\nurl = "https://x.example/"\n'
     )
-    assert only_story(settings_for(tmp_path)).fingerprint() != before
+    assert configured_stories(settings_for(tmp_path))[0].fingerprint() != before
 
 
 def test_without_stories_dir_the_single_story_settings_are_the_one_story() -> None:
-    story = only_story(settings_for(None, TELEGRAM_CHANNEL="@xi_watch"))
+    [story] = configured_stories(settings_for(None, TELEGRAM_CHANNEL="@xi_watch"))
     assert story.slug == "default" and story.channel == "@xi_watch"
     assert story.corpus_dir == default_corpus_dir()
     assert story.name.startswith("China's diplomacy over Russia's war")
@@ -141,14 +141,20 @@ def test_a_folder_without_story_toml_or_corpus_or_with_a_bad_slug(tmp_path: Path
         configured_stories(settings_for(tmp_path / "absent"))
 
 
-def test_the_first_story_is_the_default_and_one_process_assesses_one(tmp_path: Path) -> None:
-    story_folder(tmp_path, "b-second", STORY_TOML.replace("Harbour strike", "Second"))
-    story_folder(tmp_path, "a-first")
-    (tmp_path / ".hidden").mkdir()
-    settings = settings_for(tmp_path)
+async def test_the_first_story_is_the_default_and_each_gets_a_stage(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    root = tmp_path / "stories"
+    story_folder(root, "b-second", STORY_TOML.replace("Harbour strike", "Second"))
+    story_folder(root, "a-first")
+    (root / ".hidden").mkdir()
+    settings = settings_for(root)
     assert [s.slug for s in configured_stories(settings)] == ["a-first", "b-second"]
-    with pytest.raises(ConfigError, match=r"STORIES_DIR .*: 2 stories \(a-first, b-second\)"):
-        build_assessor(settings)
+    stages = (await build_assessment(settings, sqlite_database, Metrics())).stages
+    assert [s.assessor.topic.name for s in stages] == ["Harbour strike", "Second"]
+    assert [s.story_id for s in stages] == [1, 2]
+    # Both post to @harbour_watch: each alert opens with its story's name.
+    assert [s.label for s in stages] == ["Harbour strike", "Second"]
 
 
 async def test_the_story_folder_drives_the_assessment_stage(
@@ -158,8 +164,8 @@ async def test_the_story_folder_drives_the_assessment_stage(
     settings = settings_for(tmp_path / "stories", TELEGRAM_CHANNEL="@not_this_one")
     assessor = build_assessor(settings)
     assert assessor.topic.name == "Harbour strike"
-    stage = await build_assessment(settings, sqlite_database, Metrics(), assessor)
-    assert stage.channel == "@harbour_watch"
+    stages = await build_assessment(settings, sqlite_database, Metrics(), assessor)
+    assert stages.default.channel == "@harbour_watch" and stages.default.label is None
 
 
 async def test_stories_table_counts_each_storys_alerts(

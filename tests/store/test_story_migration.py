@@ -1,4 +1,4 @@
-"""Migration 0004 moves a single-story database into the default story, losing nothing."""
+"""Migrations 0004-0005 move a single-story database into the default story, losing nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from bot.store import Database
+from bot.store.assessments import pending_articles
 from bot.store.developments import record_development
 from bot.store.migrate import upgrade
 from bot.store.search import search
@@ -23,10 +24,10 @@ OLD_ROWS = (
     f" created_at) VALUES (1, 'https://f.example/rss', 'F', 'file', {T}, 'ok', 0, {T})",
     *(
         "INSERT INTO articles (id, feed_id, identity, url, title, summary, text, text_source,"
-        f" outlet, fetched_at, content_hash, backlog) VALUES ({n}, 1, 'a{n}',"
+        f" outlet, fetched_at, content_hash, backlog, assessed_at) VALUES ({n}, 1, 'a{n}',"
         f" 'https://f.example/{n}', 'Envoy lands in Kyiv', '', 'Talks resume', 'feed',"
-        f" 'Outlet {n}', {T}, 'h{n}', false)"
-        for n in (1, 2)
+        f" 'Outlet {n}', {T}, 'h{n}', false, {assessed})"
+        for n, assessed in ((1, T), (2, "NULL"))
     ),
     "INSERT INTO developments (id, article_id, headline, summary, new_facts, created_at,"
     f" backlog, revision) VALUES (7, 1, 'Envoy lands in Kyiv', 'Talks resume', '[]', {T},"
@@ -61,6 +62,7 @@ async def test_an_old_database_moves_into_the_default_story(database_url: str) -
         before = await _counts(db)
         await db.migrate()
         assert await _counts(db) == before, "nothing lost, nothing cascaded away"
+        assert [a.id for a in await pending_articles(db)] == [2], "verdicts moved to story 1"
         async with db.engine.connect() as conn:
             owners = await conn.execute(
                 text(
