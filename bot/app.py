@@ -25,7 +25,7 @@ import httpx
 
 from bot.assess import Assessor
 from bot.chat.frontend import Chat
-from bot.chat.services import ChatServices
+from bot.chat.services import ChatServices, StoryChoice
 from bot.config.settings import Settings
 from bot.config.stories import StoryConfig, configured_stories
 from bot.config.story_files import load_corpus
@@ -41,7 +41,7 @@ from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
-from bot.store.story_table import link_story_feeds, sync_stories
+from bot.store.story_table import link_feed, link_story_feeds, sync_stories
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ async def build_assessment(
             extra={"story": story.slug, "learned_articles": learned, "size": core.size},
         )
         stages.append(stage)
-    return StoryStages(stages)
+    return StoryStages(stages, [(s.slug, s.name, ids[s.slug]) for s in stories])
 
 
 def _channel(settings: Settings, story: StoryConfig) -> str | None:
@@ -225,11 +225,15 @@ def build_chat(
     knowledge_size: Callable[[], int],
     last_poll: Callable[[], datetime | None],
     started_at: datetime,
+    stories: Sequence[StoryChoice] = (),
 ) -> Chat:
     """The slash-command bot over the store, sharing the token's Bot and budget."""
 
-    async def add(url: str, name: str) -> bool:
-        return await add_feed(db, FeedSpec(name=name, url=url)) is not None
+    async def add(url: str, name: str, story_id: int | None) -> bool:
+        added = await add_feed(db, FeedSpec(name=name, url=url)) is not None
+        if story_id is not None:
+            await link_feed(db, url, story_id)
+        return added
 
     async def remove(url_or_name: str) -> str | None:
         wanted = url_or_name.strip()
@@ -247,5 +251,6 @@ def build_chat(
         knowledge_size=knowledge_size,
         last_poll=last_poll,
         started_at=started_at,
+        stories=tuple(stories),
     )
     return Chat(link, services)

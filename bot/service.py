@@ -33,6 +33,7 @@ from bot.app import (
     build_telegram,
 )
 from bot.chat.frontend import Chat
+from bot.chat.services import StoryChoice
 from bot.config.settings import Settings
 from bot.domain import FeedStatus, PollReport
 from bot.health import HealthServer
@@ -209,6 +210,7 @@ async def _start_chat(
         knowledge_size=lambda: assessment.knowledge_size,
         last_poll=lambda: ingest.last_poll_at,
         started_at=process.started_at,
+        stories=[StoryChoice(*named) for named in assessment.named],
     )
     await chat.start()
     return chat

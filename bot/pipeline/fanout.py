@@ -19,6 +19,8 @@ class StoryStages:
     """The stages of every configured story; the first is the default story's."""
 
     stages: Sequence[Pipeline]
+    # (slug, name, story id) of each stage's story, in the same order.
+    named: Sequence[tuple[str, str, int]] = ()
 
     @property
     def default(self) -> Pipeline:

@@ -16,7 +16,7 @@ from bot.store.db import Database
 from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, FeedRow, StoryFeedRow, StoryRow
 from bot.store.queries import AlertFigures
 
-__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "link_story_feeds", "sync_stories"]
+__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "link_feed", "link_story_feeds", "sync_stories"]
 
 
 async def sync_stories(
@@ -74,6 +74,32 @@ async def link_story_feeds(db: Database, feeds: Mapping[int, Sequence[str]]) -> 
     async with db.session() as session:
         ids = {row.url: row.id for row in await session.scalars(select(FeedRow))}
         for story_id, urls in feeds.items():
-            await session.execute(delete(StoryFeedRow).where(StoryFeedRow.story_id == story_id))
+            # Feeds an admin added to the story (/addfeed STORY URL) stay linked.
+            file_feeds = select(FeedRow.id).where(FeedRow.origin == "file")
+            await session.execute(
+                delete(StoryFeedRow).where(
+                    StoryFeedRow.story_id == story_id, StoryFeedRow.feed_id.in_(file_feeds)
+                )
+            )
             wanted = dict.fromkeys(ids[url] for url in urls if url in ids)
-            session.add_all(StoryFeedRow(story_id=story_id, feed_id=feed) for feed in wanted)
+            kept = set(
+                await session.scalars(
+                    select(StoryFeedRow.feed_id).where(StoryFeedRow.story_id == story_id)
+                )
+            )
+            session.add_all(
+                StoryFeedRow(story_id=story_id, feed_id=feed) for feed in wanted if feed not in kept
+            )
+
+
+async def link_feed(db: Database, url: str, story_id: int) -> None:
+    """The story polls the stored feed at `url` too (an admin's /addfeed STORY URL)."""
+    async with db.session() as session:
+        feed = await session.scalar(select(FeedRow.id).where(FeedRow.url == url))
+        linked = await session.scalar(
+            select(StoryFeedRow.feed_id).where(
+                StoryFeedRow.feed_id == feed, StoryFeedRow.story_id == story_id
+            )
+        )
+        if feed is not None and linked is None:
+            session.add(StoryFeedRow(story_id=story_id, feed_id=feed))

@@ -93,6 +93,8 @@ async def test_an_old_database_moves_into_the_default_story(database_url: str) -
         )
         assert second != 7
         assert [hit.title for hit in await search(db, "harbour docks")] == ["Harbour envoy docks"]
+        assert await search(db, "harbour docks", story_id=1) == []
+        assert [h.title for h in await search(db, "envoy", story_id=2)] == ["Harbour envoy docks"]
         await subscribe(db, 42, story_id=2)
         assert [s.chat_id for s in await active_subscribers(db, 2)] == ["42"]
     finally:
