@@ -45,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="replay a labelled dataset and print quality figures")
     evaluate.add_argument("dataset", metavar="DATASET_DIR", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--story", metavar="SLUG", help="judge by this configured story (see `talkwatch stories`)"
+    )
+    story = sub.add_parser(
+        "story", help="one story: check SLUG shows its shape before it goes live"
+    )
+    story_actions = story.add_subparsers(dest="story_action", required=True, metavar="ACTION")
+    check = story_actions.add_parser(
+        "check", help="assess each corpus article against the rest: what reads as on-story"
+    )
+    check.add_argument("slug", metavar="SLUG")
     sub.add_parser("check-config", help="print every setting (secrets masked); fail if invalid")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
@@ -85,8 +96,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "stories": lambda: asyncio.run(commands.show_stories(settings)),
+        "story": lambda: commands.story_check(settings, args.slug),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
-        "eval": lambda: commands.evaluate(settings, args.dataset, args.json),
+        "eval": lambda: commands.evaluate(settings, args.dataset, args.json, args.story),
         "check-config": lambda: commands.check_config(settings),
         "db": lambda: asyncio.run(commands.db_upgrade(settings)),
     }

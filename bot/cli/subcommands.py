@@ -84,6 +84,16 @@ async def show_stories(settings: Settings) -> int:
     return 0
 
 
+def story_check(settings: Settings, slug: str) -> int:
+    """Print what the story watches for and how its own corpus reads against it."""
+    from bot.cli.story_check import check_story, find_story
+    from bot.config.stories import configured_stories
+
+    for line in check_story(find_story(configured_stories(settings), slug)):
+        print(line)
+    return 0
+
+
 async def show_feeds(settings: Settings) -> int:
     db = await build_store(settings)
     try:
@@ -152,13 +162,19 @@ def _document_from_bytes(body: bytes, *, url: str, key: str) -> Document:
     return Document(key=key, title=title, text="\n\n".join(lines[1:]), url=url)
 
 
-def evaluate(settings: Settings, dataset: Path, as_json: bool) -> int:
+def evaluate(settings: Settings, dataset: Path, as_json: bool, slug: str | None = None) -> int:
     from bot.cli.evaluate import run_eval
 
     if not (dataset / "stream.jsonl").is_file():
         raise ConfigError(f"{dataset}: no stream.jsonl (see the dataset format in the README)")
     topic_file = settings.topic_file if settings.topic_file.exists() else None
-    return run_eval(dataset, settings.corpus_dir, topic_file, as_json)
+    configured = None
+    if slug is not None:
+        from bot.cli.story_check import find_story
+        from bot.config.stories import configured_stories
+
+        configured = find_story(configured_stories(settings), slug)
+    return run_eval(dataset, settings.corpus_dir, topic_file, as_json, configured)
 
 
 def run(settings: Settings) -> int:
