@@ -98,11 +98,17 @@ MAX_NAME_CHARS = 40
 
 
 def format_stories_table(
-    stories: Sequence[StoryConfig], figures: Mapping[str, AlertFigures]
+    stories: Sequence[StoryConfig],
+    figures: Mapping[str, AlertFigures],
+    removed: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """One row per story, with its alerts so far (by slug) and the last one's time."""
+    """One row per story, with its alerts so far (by slug) and the last one's time.
+
+    `removed` (slug, name) are stories whose folders are gone; their history stays listed.
+    """
     empty = AlertFigures(0, None)
     rows = [_HEADER] + [_row(story, figures.get(story.slug, empty)) for story in stories]
+    rows += [_removed_row(slug, name, figures.get(slug, empty)) for slug, name in removed]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -111,18 +117,24 @@ def format_stories_table(
 
 
 def _row(story: StoryConfig, figures: AlertFigures) -> tuple[str, ...]:
-    name = story.name
-    if len(name) > MAX_NAME_CHARS:
-        name = name[: MAX_NAME_CHARS - 1] + "…"
     return (
         story.slug,
-        name,
+        _short(story.name),
         f"{len(load_corpus(story.corpus_dir))} articles",
         str(len(story.feeds)),
         story.channel or "(none)",
         str(figures.alerts),
         _when(figures.last_alert_at),
     )
+
+
+def _removed_row(slug: str, name: str, figures: AlertFigures) -> tuple[str, ...]:
+    shown = _short(name)
+    return (slug, shown, "(removed)", "-", "-", str(figures.alerts), _when(figures.last_alert_at))
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _when(moment: datetime | None) -> str:

@@ -72,15 +72,17 @@ async def show_stories(settings: Settings) -> int:
     """The configured stories with their corpus, feeds, channel and alerts so far."""
     from bot.cli.reports import format_stories_table
     from bot.config.stories import configured_stories
-    from bot.store.story_table import alerts_by_story
+    from bot.store.story_table import alerts_by_story, removed_stories
 
     stories = configured_stories(settings)
     db = await build_store(settings)
     try:
         figures = await alerts_by_story(db, stories[0].slug)
+        configured = {story.slug for story in stories}
+        removed = [row for row in await removed_stories(db) if row[0] not in configured]
     finally:
         await db.dispose()
-    print(format_stories_table(stories, figures))
+    print(format_stories_table(stories, figures, removed))
     return 0
 
 

@@ -16,7 +16,14 @@ from bot.store.db import Database
 from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, FeedRow, StoryFeedRow, StoryRow
 from bot.store.queries import AlertFigures
 
-__all__ = ["DEFAULT_STORY_ID", "alerts_by_story", "link_feed", "link_story_feeds", "sync_stories"]
+__all__ = [
+    "DEFAULT_STORY_ID",
+    "alerts_by_story",
+    "link_feed",
+    "link_story_feeds",
+    "removed_stories",
+    "sync_stories",
+]
 
 
 async def sync_stories(
@@ -103,3 +110,12 @@ async def link_feed(db: Database, url: str, story_id: int) -> None:
         )
         if feed is not None and linked is None:
             session.add(StoryFeedRow(story_id=story_id, feed_id=feed))
+
+
+async def removed_stories(db: Database) -> list[tuple[str, str]]:
+    """(slug, name) of the stories whose folders are gone: their history is still stored."""
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(StoryRow).where(StoryRow.removed_at.is_not(None)).order_by(StoryRow.slug)
+        )
+        return [(row.slug, row.name) for row in rows]

@@ -84,3 +84,39 @@ async def test_each_story_alerts_in_its_channel_from_one_stored_article(
     assert figures["alpha"].alerts == figures["beta"].alerts == 2
     # Each story's alerts go to its own channel; beta's subscriber gets nothing of alpha's.
     assert await _outbox(db_url) == {(1, "@alpha"): 2, (2, "@beta"): 2, (2, "99"): 2}
+
+
+async def test_stories_added_and_removed_across_restarts_keep_their_history(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    from tests.cli.test_subcommands import talkwatch
+    from tests.support.records import alert
+
+    url = server.route("/wire.xml", Reply(fixture_bytes("empty.xml", server.base)))
+    root = tmp_path / "stories"
+    db_url = f"sqlite:///{tmp_path}/tw.db"
+    settings = load_settings(STORIES_DIR=root, DATABASE_URL=db_url)
+
+    async def restart() -> dict[str, int]:
+        db = await build_store(settings)
+        try:
+            stages = await build_assessment(settings, db, Metrics())
+            return {slug: story_id for slug, _, story_id in stages.named}
+        finally:
+            await db.dispose()
+
+    write_story(root, "alpha", "@alpha", url)
+    assert await restart() == {"alpha": 1}
+    db = await build_store(settings)
+    await alert(db, "Li Hui lands in Kyiv", story_id=1)
+    await db.dispose()
+    write_story(root, "beta", "@beta", url)
+    assert await restart() == {"alpha": 1, "beta": 2}
+    shutil.rmtree(root / "alpha")
+    assert await restart() == {"beta": 2}
+    listed = talkwatch("stories", env={"STORIES_DIR": str(root), "DATABASE_URL": db_url})
+    assert listed.returncode == 0, listed.stderr
+    removed = [line for line in listed.stdout.splitlines() if line.startswith("alpha")]
+    assert len(removed) == 1 and "(removed)" in removed[0] and " 1 " in removed[0]
+    write_story(root, "alpha", "@alpha", url)
+    assert await restart() == {"alpha": 1, "beta": 2}, "a story back keeps its history"
