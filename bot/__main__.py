@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="assess each corpus article against the rest: what reads as on-story"
     )
     check.add_argument("slug", metavar="SLUG")
+    purge = story_actions.add_parser(
+        "purge", help="delete a removed story's stored history (its folder must be gone)"
+    )
+    purge.add_argument("slug", metavar="SLUG")
     sub.add_parser("check-config", help="print every setting (secrets masked); fail if invalid")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
@@ -87,7 +91,7 @@ _STATEFUL = frozenset({"poll-once", "feeds", "stories", "db"})
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import subcommands as commands
 
-    if args.command in _STATEFUL:
+    if args.command in _STATEFUL or getattr(args, "story_action", None) == "purge":
         print(f"talkwatch: database {mask_url_password(settings.database_url)}", file=sys.stderr)
 
     handlers: dict[str, Callable[[], int]] = {
@@ -96,7 +100,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "stories": lambda: asyncio.run(commands.show_stories(settings)),
-        "story": lambda: commands.story_check(settings, args.slug),
+        "story": lambda: commands.story_action(settings, args.story_action, args.slug),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
         "eval": lambda: commands.evaluate(settings, args.dataset, args.json, args.story),
         "check-config": lambda: commands.check_config(settings),

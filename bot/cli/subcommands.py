@@ -86,6 +86,31 @@ async def show_stories(settings: Settings) -> int:
     return 0
 
 
+def story_action(settings: Settings, action: str, slug: str) -> int:
+    """`talkwatch story check SLUG` or `talkwatch story purge SLUG`."""
+    if action == "purge":
+        return asyncio.run(story_purge(settings, slug))
+    return story_check(settings, slug)
+
+
+async def story_purge(settings: Settings, slug: str) -> int:
+    """Delete a removed story's history; a configured story is refused (remove its folder)."""
+    from bot.config.stories import configured_stories
+    from bot.store.story_table import purge_story
+
+    if slug in {story.slug for story in configured_stories(settings)}:
+        raise ConfigError(f"story {slug} is configured: remove its folder and restart first")
+    db = await build_store(settings)
+    try:
+        purged = await purge_story(db, slug)
+    finally:
+        await db.dispose()
+    if not purged:
+        raise ConfigError(f"no removed story {slug!r} in the database")
+    print(f"purged story {slug}: its developments, verdicts and subscriptions are deleted")
+    return 0
+
+
 def story_check(settings: Settings, slug: str) -> int:
     """Print what the story watches for and how its own corpus reads against it."""
     from bot.cli.story_check import check_story, find_story

@@ -21,6 +21,7 @@ __all__ = [
     "alerts_by_story",
     "link_feed",
     "link_story_feeds",
+    "purge_story",
     "removed_stories",
     "sync_stories",
 ]
@@ -119,3 +120,19 @@ async def removed_stories(db: Database) -> list[tuple[str, str]]:
             select(StoryRow).where(StoryRow.removed_at.is_not(None)).order_by(StoryRow.slug)
         )
         return [(row.slug, row.name) for row in rows]
+
+
+async def purge_story(db: Database, slug: str) -> bool:
+    """Delete a removed story and everything stored for it; False if no removed story has it.
+
+    Its developments (with their sources and outbox rows), verdicts, feed links and
+    subscriptions go with it (ON DELETE CASCADE); articles other stories read stay.
+    """
+    async with db.session() as session:
+        row = await session.scalar(
+            select(StoryRow).where(StoryRow.slug == slug, StoryRow.removed_at.is_not(None))
+        )
+        if row is None:
+            return False
+        await session.delete(row)
+        return True

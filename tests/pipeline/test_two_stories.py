@@ -114,9 +114,14 @@ async def test_stories_added_and_removed_across_restarts_keep_their_history(
     assert await restart() == {"alpha": 1, "beta": 2}
     shutil.rmtree(root / "alpha")
     assert await restart() == {"beta": 2}
-    listed = talkwatch("stories", env={"STORIES_DIR": str(root), "DATABASE_URL": db_url})
+    env = {"STORIES_DIR": str(root), "DATABASE_URL": db_url}
+    listed = talkwatch("stories", env=env)
     assert listed.returncode == 0, listed.stderr
     removed = [line for line in listed.stdout.splitlines() if line.startswith("alpha")]
     assert len(removed) == 1 and "(removed)" in removed[0] and " 1 " in removed[0]
+    refused = talkwatch(
+        "story", "purge", "beta", env={"STORIES_DIR": str(root), "DATABASE_URL": db_url}
+    )
+    assert refused.returncode == 2 and "story beta is configured" in refused.stderr
     write_story(root, "alpha", "@alpha", url)
     assert await restart() == {"alpha": 1, "beta": 2}, "a story back keeps its history"

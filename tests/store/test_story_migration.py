@@ -11,9 +11,9 @@ from bot.store.assessments import pending_articles
 from bot.store.developments import record_development
 from bot.store.migrate import upgrade
 from bot.store.search import search
-from bot.store.story_table import alerts_by_story, sync_stories
-from bot.store.subscriptions import active_subscribers, subscribe
-from tests.support.records import verdict
+from bot.store.story_table import alerts_by_story, purge_story, sync_stories
+from bot.store.subscriptions import active_subscribers, get_subscription, subscribe
+from tests.support.records import alert, verdict
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 T = "CURRENT_TIMESTAMP"
@@ -111,3 +111,23 @@ async def test_a_removed_story_is_marked_and_comes_back(database: Database) -> N
         ).all()
     assert [r[0] for r in removed] == ["b"]
     assert await sync_stories(database, [("a", "A"), ("b", "B again")], NOW) == {"a": 1, "b": 2}
+
+
+async def test_purging_a_removed_story_deletes_its_history_only(database: Database) -> None:
+    ids = await sync_stories(database, [("a", "A"), ("b", "B")], NOW)
+    await subscribe(database, 7, story_id=ids["b"])
+    await subscribe(database, 7, story_id=ids["a"])
+    _, kept = await alert(database, "Envoy meets minister", story_id=ids["a"])
+    await alert(database, "Dockers strike", story_id=ids["b"])
+    assert await purge_story(database, "b") is False, "a configured story is not purged"
+    await sync_stories(database, [("a", "A")], NOW)
+    assert await purge_story(database, "b") is True
+    async with database.engine.connect() as conn:
+        developments = (await conn.execute(text("SELECT id FROM developments"))).all()
+        owed = (await conn.execute(text("SELECT count(*) FROM outbox"))).scalar_one()
+        articles = (await conn.execute(text("SELECT count(*) FROM articles"))).scalar_one()
+    assert [row[0] for row in developments] == [kept]
+    assert owed == 2, "story a's channel and subscriber are still owed theirs"
+    assert articles == 2, "articles stay: other stories may read them"
+    assert [s.chat_id for s in await active_subscribers(database, ids["a"])] == ["7"]
+    assert await get_subscription(database, 7, ids["b"]) is None
