@@ -8,6 +8,12 @@ process's maximum resident set size after each size is built (sizes run in
 increasing order, so the last figure is the peak at 100k).
 
 Usage: python benchmarks/assess_scale.py [SIZES...]   (default 1000 10000 100000)
+
+With `--stories N [SIZE]` (default 20 stories, 10000 articles each) it measures a
+Talkwatch following N stories: N knowledge bases of SIZE articles each, every
+fresh article assessed by every story (as a feed shared by all of them), timed per
+story-article pair and per article across all stories, with one story at the same
+size as the baseline in the same run.
 """
 
 from __future__ import annotations
@@ -132,7 +138,50 @@ def measure(size: int) -> tuple[float, float, float]:
     return p50, p99, peak_mb
 
 
+def measure_stories(stories: int, size: int) -> tuple[float, float, float]:
+    """p99 ms per story-article pair, p99 ms per article across all stories, peak RSS MB."""
+    assessors = [build(size, Generator(seed=1000 + s))[:2] for s in range(stories)]
+    fresh = queries(Generator(seed=7), assessors[0][1])
+    pairs: list[float] = []
+    articles: list[float] = []
+    for doc in fresh:
+        article_started = time.perf_counter()
+        for assessor, _ in assessors:
+            started = time.perf_counter()
+            assessor.assess(doc)
+            pairs.append((time.perf_counter() - started) * 1000)
+        articles.append((time.perf_counter() - article_started) * 1000)
+    pair_p99, article_p99 = _p99(pairs), _p99(articles)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"stories={stories:>3}  size={size:>6} each  p99 per pair={pair_p99:6.2f} ms  "
+        f"p99 per article (all stories)={article_p99:7.2f} ms  peak_rss={peak_mb:7.1f} MB",
+        flush=True,
+    )
+    return pair_p99, article_p99, peak_mb
+
+
+def _p99(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def main_stories(argv: list[str]) -> int:
+    stories = int(argv[0]) if argv else 20
+    size = int(argv[1]) if len(argv) > 1 else 10_000
+    baseline = measure_stories(1, size)
+    several = measure_stories(stories, size)
+    print(
+        f"RESULT stories={stories} size={size} pair_p99_ms={several[0]:.2f}"
+        f" (one story: {baseline[0]:.2f}) article_p99_ms={several[1]:.2f}"
+        f" peak_mb={several[2]:.0f} (one story: {baseline[2]:.0f})"
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--stories"]:
+        return main_stories(argv[1:])
     sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
     results = {size: measure(size) for size in sizes}
     largest = max(sizes)

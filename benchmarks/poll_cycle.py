@@ -365,6 +365,7 @@ def show(run: Run, feeds: int) -> None:
 async def fill(url: str, articles: int) -> None:
     """A database of `articles` stored, assessed, relevant articles (as months of polling leave)."""
     from sqlalchemy import insert
+    from sqlalchemy import text as sql
 
     from bot.domain import Assessment
     from bot.store import Database
@@ -399,6 +400,14 @@ async def fill(url: str, articles: int) -> None:
                     }
                 )
             await session.execute(insert(ArticleRow), rows)
+        # Verdicts are the default story's (as migration 0005 moves them).
+        await session.execute(
+            sql(
+                "INSERT INTO story_verdicts (story_id, article_id, assessed_at, verdict, relevant)"
+                " SELECT 1, id, assessed_at, verdict, relevant FROM articles"
+                " WHERE assessed_at IS NOT NULL"
+            )
+        )
     await db.dispose()
 
 

@@ -1,4 +1,4 @@
-"""The `talkwatch` command line: run, demo, poll-once, feeds, assess, eval, check-config, db."""
+"""The `talkwatch` command line: run, demo, poll-once, feeds, stories, assess, eval, db…"""
 
 from __future__ import annotations
 
@@ -36,12 +36,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     poll_once.add_argument("--all", action="store_true", help="poll every feed now, due or not")
     sub.add_parser("feeds", help="show every feed with its polling state")
+    sub.add_parser(
+        "stories", help="list the stories: corpus size, feeds, channel, alerts so far, last alert"
+    )
     assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
     assess.add_argument("source", metavar="FILE_OR_URL")
     assess.add_argument("--json", action="store_true", help="print the verdict as JSON")
     evaluate = sub.add_parser("eval", help="replay a labelled dataset and print quality figures")
     evaluate.add_argument("dataset", metavar="DATASET_DIR", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--story", metavar="SLUG", help="judge by this configured story (see `talkwatch stories`)"
+    )
+    story = sub.add_parser(
+        "story", help="one story: check SLUG shows its shape before it goes live"
+    )
+    story_actions = story.add_subparsers(dest="story_action", required=True, metavar="ACTION")
+    check = story_actions.add_parser(
+        "check", help="assess each corpus article against the rest: what reads as on-story"
+    )
+    check.add_argument("slug", metavar="SLUG")
+    purge = story_actions.add_parser(
+        "purge", help="delete a removed story's stored history (its folder must be gone)"
+    )
+    purge.add_argument("slug", metavar="SLUG")
     sub.add_parser("check-config", help="print every setting (secrets masked); fail if invalid")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
@@ -67,13 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Commands that read or keep state say where, so two folders never quietly use two databases.
-_STATEFUL = frozenset({"poll-once", "feeds", "db"})
+_STATEFUL = frozenset({"poll-once", "feeds", "stories", "db"})
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import subcommands as commands
 
-    if args.command in _STATEFUL:
+    if args.command in _STATEFUL or getattr(args, "story_action", None) == "purge":
         print(f"talkwatch: database {mask_url_password(settings.database_url)}", file=sys.stderr)
 
     handlers: dict[str, Callable[[], int]] = {
@@ -81,8 +99,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "demo": lambda: commands.demo(settings, args.stream),
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
+        "stories": lambda: asyncio.run(commands.show_stories(settings)),
+        "story": lambda: commands.story_action(settings, args.story_action, args.slug),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
-        "eval": lambda: commands.evaluate(settings, args.dataset, args.json),
+        "eval": lambda: commands.evaluate(settings, args.dataset, args.json, args.story),
         "check-config": lambda: commands.check_config(settings),
         "db": lambda: asyncio.run(commands.db_upgrade(settings)),
     }

@@ -2,7 +2,7 @@
 
     store       build_store        the migrated database
     ingest      build_ingest       HTTP client, fetcher, parse pool, the feeds synced
-    assessor    build_assessment   the core over corpus + topic + everything learned
+    assessor    build_assessment   each story's core over corpus + topic + everything learned
     delivery    build_delivery     the outbox worker, through Telegram or stdout
     chat        build_chat         the slash-command bot
                 build_telegram     the one Bot (and rate budget) of a token
@@ -15,30 +15,33 @@ module reads settings: each part gets plain values.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 
 from bot.assess import Assessor
 from bot.chat.frontend import Chat
-from bot.chat.services import ChatServices
-from bot.config.feeds_file import load_feeds_file
+from bot.chat.services import ChatServices, StoryChoice
 from bot.config.settings import Settings
-from bot.config.story_files import load_corpus, load_topic, story_fingerprint
+from bot.config.stories import StoryConfig, configured_stories
+from bot.config.story_files import load_corpus
 from bot.domain import FeedSpec, PollReport
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline
 from bot.pipeline.deliver import Delivery, DeliveryLimits
+from bot.pipeline.fanout import StoryStages
 from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool, probe_feed
 from bot.pipeline.memory import knowledge_fingerprint
 from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
+from bot.store.story_table import link_feed, link_story_feeds, sync_stories
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +60,15 @@ async def build_store(settings: Settings) -> Database:
     return db
 
 
-def build_assessor(settings: Settings) -> Assessor:
-    """The core over the configured corpus and topic, knowing nothing learned yet."""
-    return Assessor(load_topic(settings.topic_file), load_corpus(settings.corpus_dir))
+def build_assessor(settings: Settings, story: StoryConfig | None = None) -> Assessor:
+    """The core over a story's corpus and topic (the default story's), knowing nothing yet."""
+    story = story or configured_stories(settings)[0]
+    return Assessor(story.topic, load_corpus(story.corpus_dir))
+
+
+async def sync_story_rows(db: Database, stories: Sequence[StoryConfig]) -> dict[str, int]:
+    """The stories table follows the story folders; slug -> story id."""
+    return await sync_stories(db, [(s.slug, s.name) for s in stories], datetime.now(UTC))
 
 
 @dataclass
@@ -108,8 +117,10 @@ async def build_ingest(
     long-running process with many feeds (see benchmarks/poll_cycle.py). `cycle_wait`
     bounds how long one cycle waits for its feeds (the service's ticker); None waits for all.
     """
-    specs = list(feeds) if feeds is not None else load_feeds_file(settings.feeds_file)
-    await sync_feeds(db, specs)
+    if feeds is not None:
+        await sync_feeds(db, feeds)
+    else:
+        await _sync_story_feeds(db, configured_stories(settings))
     http = build_client(
         read_timeout=settings.fetch_timeout_seconds,
         max_connections=settings.fetch_concurrency * 2,
@@ -130,17 +141,48 @@ async def build_ingest(
     )
 
 
+async def _sync_story_feeds(db: Database, stories: Sequence[StoryConfig]) -> None:
+    """Every story's feeds, each stored once, and which story polls which."""
+    union = {spec.url: spec for story in reversed(stories) for spec in story.feeds}
+    await sync_feeds(db, list(union.values()))
+    ids = await sync_story_rows(db, stories)
+    await link_story_feeds(db, {ids[s.slug]: [f.url for f in s.feeds] for s in stories})
+
+
 async def build_assessment(
     settings: Settings, db: Database, metrics: Metrics, assessor: Assessor | None = None
-) -> Pipeline:
-    """The assessment stage, its knowledge base rebuilt from every stored verdict."""
-    assessor = assessor or build_assessor(settings)
-    channel = settings.telegram_channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
-    fingerprint = knowledge_fingerprint(story_fingerprint(settings.corpus_dir, settings.topic_file))
-    stage = Pipeline(db, assessor, channel=channel, metrics=metrics, fingerprint=fingerprint)
-    learned = await stage.rebuild_knowledge()
-    log.info("knowledge base ready", extra={"learned_articles": learned, "size": assessor.size})
-    return stage
+) -> StoryStages:
+    """Every story's assessment stage, each knowledge base rebuilt from its stored verdicts.
+
+    `assessor` replaces the default story's (a test's or a command's own).
+    """
+    stories = configured_stories(settings)
+    ids = await sync_story_rows(db, stories)
+    channels = Counter(_channel(settings, story) for story in stories)
+    stages = []
+    for index, story in enumerate(stories):
+        core = assessor if index == 0 and assessor is not None else build_assessor(settings, story)
+        channel = _channel(settings, story)
+        stage = Pipeline(
+            db,
+            core,
+            channel=channel,
+            metrics=metrics,
+            fingerprint=knowledge_fingerprint(story.fingerprint()),
+            story_id=ids[story.slug],
+            label=story.name if channel is not None and channels[channel] > 1 else None,
+        )
+        learned = await stage.rebuild_knowledge()
+        log.info(
+            "knowledge base ready",
+            extra={"story": story.slug, "learned_articles": learned, "size": core.size},
+        )
+        stages.append(stage)
+    return StoryStages(stages, [(s.slug, s.name, ids[s.slug]) for s in stories])
+
+
+def _channel(settings: Settings, story: StoryConfig) -> str | None:
+    return story.channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
 
 
 def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink | None:
@@ -183,11 +225,15 @@ def build_chat(
     knowledge_size: Callable[[], int],
     last_poll: Callable[[], datetime | None],
     started_at: datetime,
+    stories: Sequence[StoryChoice] = (),
 ) -> Chat:
     """The slash-command bot over the store, sharing the token's Bot and budget."""
 
-    async def add(url: str, name: str) -> bool:
-        return await add_feed(db, FeedSpec(name=name, url=url)) is not None
+    async def add(url: str, name: str, story_id: int | None) -> bool:
+        added = await add_feed(db, FeedSpec(name=name, url=url)) is not None
+        if story_id is not None:
+            await link_feed(db, url, story_id)
+        return added
 
     async def remove(url_or_name: str) -> str | None:
         wanted = url_or_name.strip()
@@ -205,5 +251,6 @@ def build_chat(
         knowledge_size=knowledge_size,
         last_poll=last_poll,
         started_at=started_at,
+        stories=tuple(stories),
     )
     return Chat(link, services)

@@ -33,12 +33,14 @@ from bot.app import (
     build_telegram,
 )
 from bot.chat.frontend import Chat
+from bot.chat.services import StoryChoice
 from bot.config.settings import Settings
 from bot.domain import FeedStatus, PollReport
 from bot.health import HealthServer
 from bot.observe import Metrics, configure_logging
-from bot.pipeline.assess import AssessedArticle, Pipeline
+from bot.pipeline.assess import AssessedArticle
 from bot.pipeline.deliver import DeliveryLimits
+from bot.pipeline.fanout import StoryStages
 from bot.publish.channel import TelegramLink, TokenGuard, is_token_rejection
 from bot.store import Database
 from bot.store.outbox import outbox_backlog
@@ -186,7 +188,7 @@ async def _start_chat(
     process: _Process,
     stack: contextlib.AsyncExitStack,
     link: TelegramLink | None,
-    assessment: Pipeline,
+    assessment: StoryStages,
     stop: asyncio.Event,
 ) -> Chat | None:
     """Connect the token and start the command bot; None in dry-run."""
@@ -205,9 +207,10 @@ async def _start_chat(
         process.db,
         link,
         probe=ingest.probe,
-        knowledge_size=lambda: assessment.assessor.size,
+        knowledge_size=lambda: assessment.knowledge_size,
         last_poll=lambda: ingest.last_poll_at,
         started_at=process.started_at,
+        stories=[StoryChoice(*named) for named in assessment.named],
     )
     await chat.start()
     return chat
@@ -228,7 +231,7 @@ async def _nothing() -> None:
     return None
 
 
-async def _save_knowledge(assessment: Pipeline) -> None:
+async def _save_knowledge(assessment: StoryStages) -> None:
     """Snapshot the knowledge base after the jobs stopped, so the next start loads it."""
     try:
         await asyncio.wait_for(assessment.save_knowledge(), SNAPSHOT_GRACE_SECONDS)
@@ -250,7 +253,7 @@ def _health_server(settings: Settings, process: _Process) -> HealthServer | None
     )
 
 
-async def _tick(ingest: Ingest, assessment: Pipeline, process: _Process) -> None:
+async def _tick(ingest: Ingest, assessment: StoryStages, process: _Process) -> None:
     """The ticker job: ingest what is due, then assess what is new."""
     report = await ingest.poll(datetime.now(UTC))
     process.metrics.record_poll(report)

@@ -22,12 +22,13 @@ from typing import Any
 import pytest
 
 from bot.chat.frontend import Chat
-from bot.chat.services import ChatServices
+from bot.chat.services import ChatServices, StoryChoice
 from bot.ingest.fetch import Fetcher
 from bot.observe import quiet_request_logs
 from bot.publish.channel import TelegramLink
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
+from bot.store.story_table import sync_stories
 from tests.support.chat_fakes import ADMIN, FeedAdmin
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 from tests.support.feed_server import FeedServer, local_client
@@ -147,6 +148,33 @@ async def bot_app(
     fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
 ) -> AsyncIterator[Any]:
     """The real command Application, polling the fake server (request logs quiet as in `run`)."""
+    async for app in _chat_app(fake_api, sqlite_database, feed_admin, ()):
+        yield app
+
+
+@pytest.fixture
+async def two_story_app(
+    fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
+) -> AsyncIterator[Any]:
+    """The command Application of a Talkwatch following two stories: xi (1) and harbour (2)."""
+    now = datetime.now(UTC)
+    ids = await sync_stories(
+        sqlite_database, [("xi", "Xi call"), ("harbour", "Harbour strike")], now
+    )
+    stories = (
+        StoryChoice("xi", "Xi call", ids["xi"]),
+        StoryChoice("harbour", "Harbour strike", ids["harbour"]),
+    )
+    async for app in _chat_app(fake_api, sqlite_database, feed_admin, stories):
+        yield app
+
+
+async def _chat_app(
+    fake_api: FakeBotAPI,
+    sqlite_database: Database,
+    feed_admin: FeedAdmin,
+    stories: tuple[StoryChoice, ...],
+) -> AsyncIterator[Any]:
     quiet_request_logs()
     link = TelegramLink.open(TOKEN, fake_api.base_url, rate=30.0, connections=8)
     await link.start()
@@ -159,6 +187,7 @@ async def bot_app(
         knowledge_size=lambda: 42,
         last_poll=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC),
         started_at=datetime.now(UTC),
+        stories=stories,
     )
     chat = Chat(link, services)
     chat.app.bot_data.spacing = ChatSpacing(private_gap=0.2)  # the fake allows 5/s per chat

@@ -25,19 +25,21 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import answers
+from bot.chat.choosing import Chosen, named_story, stories_text, story_usage
 from bot.chat.context import ChatContext
 from bot.chat.flood import Admission
 from bot.publish.channel import Outcome
 from bot.publish.pacing import Priority
 from bot.publish.render import esc, shorten
 from bot.store import queries, search, state, subscriptions
+from bot.store.story_table import DEFAULT_STORY_ID
 
 log = logging.getLogger(__name__)
 MAX_LATEST = 20
 DEFAULT_LATEST = 5
 MAX_QUERY_CHARS = 200
 _COUNT = re.compile(r"[0-9]{1,6}")
-ADDFEED_USAGE = "Usage: /addfeed &lt;url&gt; (an http:// or https:// feed URL)"
+ADDFEED_USAGE = "Usage: /addfeed [story] &lt;url&gt; (an http:// or https:// feed URL)"
 
 # A 429 on a reply is waited out once if it is this short; else the answer is dropped.
 MAX_REPLY_RETRY_SECONDS = 5.0
@@ -127,53 +129,100 @@ async def help_command(update: Update, context: Context) -> None:
     await answer(update, context, answers.help_text(shown))
 
 
+async def _choose(update: Update, context: Context, command: str, rest: str) -> Chosen | None:
+    """The story the command is about; None (after a usage line) when it must be named."""
+    stories = context.services.stories
+    chosen = named_story(stories, _args(context))
+    if chosen is None:
+        await answer(update, context, story_usage(command, rest, stories))
+    return chosen
+
+
+async def stories_command(update: Update, context: Context) -> None:
+    await answer(update, context, stories_text(context.services.stories))
+
+
 async def subscribe(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == "channel":
         return
-    words = subscriptions.normalise_keywords(" ".join(_args(context))[:MAX_QUERY_CHARS].split())
-    db = context.services.db
-    await subscriptions.subscribe(db, chat.id, chat_type=chat.type, keywords=words)
+    chosen = await _choose(update, context, "subscribe", "[words]")
+    if chosen is None:
+        return
+    words = subscriptions.normalise_keywords(" ".join(chosen.args)[:MAX_QUERY_CHARS].split())
+    await subscriptions.subscribe(
+        context.services.db,
+        chat.id,
+        chat_type=chat.type,
+        keywords=words,
+        story_id=chosen.story_id or DEFAULT_STORY_ID,
+    )
+    of = (
+        f" of {esc(chosen.story.name)}"
+        if chosen.story and len(context.services.stories) > 1
+        else ""
+    )
     if words:
-        text = "Subscribed to alerts mentioning: " + esc(", ".join(words)) + "."
+        text = f"Subscribed to alerts{of} mentioning: " + esc(", ".join(words)) + "."
     else:
-        text = "Subscribed: every alert will arrive here. /unsubscribe stops them."
+        text = f"Subscribed: every alert{of} will arrive here. /unsubscribe stops them."
     await answer(update, context, text)
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
+    """/unsubscribe STORY stops one story's alerts; /unsubscribe alone stops them all."""
     chat = update.effective_chat
     if chat is None:
         return
-    stopped = await subscriptions.unsubscribe(context.services.db, chat.id)
+    args = _args(context)
+    chosen = named_story(context.services.stories, args) if args else Chosen(None, [])
+    if chosen is None or chosen.args:
+        await answer(update, context, usage_of("unsubscribe"))
+        return
+    stopped = await subscriptions.unsubscribe(
+        context.services.db, chat.id, story_id=chosen.story_id
+    )
     await answer(update, context, "Unsubscribed." if stopped else "You were not subscribed.")
 
 
 async def latest(update: Update, context: Context) -> None:
-    n = parse_count(_args(context), default=DEFAULT_LATEST, most=MAX_LATEST)
+    chosen = await _choose(update, context, "latest", "[n]")
+    if chosen is None:
+        return
+    n = parse_count(chosen.args, default=DEFAULT_LATEST, most=MAX_LATEST)
     if n is None:
         await answer(update, context, f"Usage: /latest [n], n from 1 to {MAX_LATEST}")
         return
-    found = await queries.latest_developments(context.services.db, n)
+    found = await queries.latest_developments(context.services.db, n, story_id=chosen.story_id)
     await answer(update, context, answers.latest_text(found))
 
 
 async def search_command(update: Update, context: Context) -> None:
-    words = " ".join(_args(context))[:MAX_QUERY_CHARS]
+    chosen = await _choose(update, context, "search", "<words>")
+    if chosen is None:
+        return
+    words = " ".join(chosen.args)[:MAX_QUERY_CHARS]
     if not search.search_terms(words):
         await answer(update, context, usage_of("search"))
         return
-    hits = await search.search(context.services.db, words)
+    hits = await search.search(context.services.db, words, story_id=chosen.story_id)
     await answer(update, context, answers.search_text(words, hits))
 
 
 async def timeline(update: Update, context: Context) -> None:
-    found, total = await queries.timeline(context.services.db, limit=200)
+    chosen = await _choose(update, context, "timeline", "")
+    if chosen is None:
+        return
+    db = context.services.db
+    found, total = await queries.timeline(db, limit=200, story_id=chosen.story_id)
     await answer(update, context, answers.timeline_text(found, total))
 
 
 async def sources(update: Update, context: Context) -> None:
-    stats = await queries.outlet_stats(context.services.db)
+    chosen = await _choose(update, context, "sources", "")
+    if chosen is None:
+        return
+    stats = await queries.outlet_stats(context.services.db, story_id=chosen.story_id)
     await answer(update, context, answers.sources_text(stats))
 
 
@@ -200,7 +249,10 @@ async def feeds(update: Update, context: Context) -> None:
 
 
 async def addfeed(update: Update, context: Context) -> None:
-    args = _args(context)
+    chosen = await _choose(update, context, "addfeed", "<url>")
+    if chosen is None:
+        return
+    args = chosen.args
     url = args[0] if len(args) == 1 else ""
     parts = urlsplit(url) if len(url) <= 2048 else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -213,7 +265,7 @@ async def addfeed(update: Update, context: Context) -> None:
         reason = esc(shorten(str(exc) or type(exc).__name__, 300))
         await answer(update, context, f"Not added: {reason}")
         return
-    added = await services.add_feed(url, title or parts.hostname)
+    added = await services.add_feed(url, title or parts.hostname, chosen.story_id)
     shown = esc(shorten(title or url, 200))
     text = f"Added <b>{shown}</b>." if added else f"{shown} is already a feed."
     await answer(update, context, text)
@@ -256,17 +308,22 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", "what this bot does", start),
     Command("help", "all commands", help_command),
+    Command("stories", "the stories followed here, by the name commands take", stories_command),
     Command(
-        "subscribe", "alerts by direct message; add words to filter: /subscribe Li Hui", subscribe
+        "subscribe",
+        "alerts by direct message; add words to filter: /subscribe [story] Li Hui",
+        subscribe,
     ),
-    Command("unsubscribe", "stop alerts by direct message", unsubscribe),
-    Command("latest", "the latest developments: /latest [n]", latest),
-    Command("search", "search articles and developments: /search <words>", search_command),
-    Command("timeline", "the developments in order, with dates and links", timeline),
-    Command("sources", "outlets seen, with article and alert counts", sources),
+    Command("unsubscribe", "stop alerts by direct message: /unsubscribe [story]", unsubscribe),
+    Command("latest", "the latest developments: /latest [story] [n]", latest),
+    Command("search", "search articles and developments: /search [story] <words>", search_command),
+    Command(
+        "timeline", "the developments in order, with dates and links: /timeline [story]", timeline
+    ),
+    Command("sources", "outlets seen, with article and alert counts: /sources [story]", sources),
     Command("status", "feeds, last poll, today's figures, uptime", status),
     Command("feeds", "feeds and their state (admins)", feeds, admin=True),
-    Command("addfeed", "add a feed: /addfeed <url> (admins)", addfeed, admin=True),
+    Command("addfeed", "add a feed: /addfeed [story] <url> (admins)", addfeed, admin=True),
     Command(
         "removefeed",
         "remove a feed: /removefeed <url or name> (admins)",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config.feeds_file import load_feeds_file
 from bot.config.settings import Settings
+from bot.config.stories import STORY_FILE, configured_stories
 from bot.config.story_files import MIN_ARTICLE_WORDS, CorpusSurvey, load_topic, survey_corpus
 from bot.errors import ConfigError, StorageError
 from bot.store import Database
@@ -50,6 +51,7 @@ async def check_settings(settings: Settings) -> list[Finding]:
     """Every offline check, plus a connection to the (local) database."""
     return [
         *check_telegram(settings),
+        *check_stories(settings),
         *check_feeds(settings),
         *check_corpus(settings),
         *check_topic(settings),
@@ -58,6 +60,8 @@ async def check_settings(settings: Settings) -> list[Finding]:
 
 
 def check_telegram(settings: Settings) -> list[Finding]:
+    if settings.stories_dir is not None:  # each story names its channel: check_stories
+        return []
     if settings.telegram_bot_token is not None and settings.telegram_channel is None:
         return [
             error(
@@ -66,6 +70,28 @@ def check_telegram(settings: Settings) -> list[Finding]:
             )
         ]
     return []
+
+
+def check_stories(settings: Settings) -> list[Finding]:
+    """STORIES_DIR's folders load, each story has articles and (with a token) a channel."""
+    if settings.stories_dir is None:
+        return []
+    try:
+        stories = configured_stories(settings)
+    except ConfigError as exc:
+        return [error(str(exc))]
+    findings = []
+    for story in stories:
+        if settings.telegram_bot_token is not None and story.channel is None:
+            findings.append(
+                error(
+                    f"story {story.slug}: no channel in its {STORY_FILE} and TELEGRAM_CHANNEL"
+                    " is unset: its alerts would reach no channel"
+                )
+            )
+        if survey_corpus(story.corpus_dir).articles == 0:
+            findings.append(error(f"story {story.slug}: {story.corpus_dir} holds no articles"))
+    return findings
 
 
 def check_feeds(settings: Settings) -> list[Finding]:

@@ -21,8 +21,9 @@ from bot.config.settings import Settings
 from bot.config.story_files import story_for
 from bot.domain import FeedSpec
 from bot.observe import Metrics
-from bot.pipeline.assess import AssessedArticle, Pipeline
+from bot.pipeline.assess import AssessedArticle
 from bot.pipeline.deliver import Delivery, DeliveryLimits
+from bot.pipeline.fanout import StoryStages
 from bot.publish.channel import DryRunPublisher
 from bot.replay import ReplayServer, default_stream_dir
 
@@ -46,6 +47,7 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
                 "topic_file": story.topic_file or Path(tmp) / "no-topic.toml",
                 "telegram_bot_token": None,
                 "telegram_channel": DEMO_CHANNEL,
+                "stories_dir": None,  # the demo watches its own story, not the configured ones
                 "fetch_allow_private": True,  # the replay server runs on 127.0.0.1
             }
         )
@@ -76,7 +78,7 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
 
 
 async def _replay(
-    ingest: Ingest, assessment: Pipeline, server: ReplayServer, out: TextIO
+    ingest: Ingest, assessment: StoryStages, server: ReplayServer, out: TextIO
 ) -> dict[str, int]:
     delivery = Delivery(ingest.db, DryRunPublisher(out), DEMO_LIMITS)
     # Each step is an hour on the poller's clock, so every feed is due again at once.

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.assess import Assessor
+from bot.assess import Assessor, Topic
+from bot.config.stories import StoryConfig
 from bot.config.story_files import load_corpus, load_topic, story_for
 from bot.domain import Assessment, Document
 from bot.errors import ConfigError
@@ -44,31 +45,51 @@ class Replayed:
         return not self.labels.borderline
 
 
-def run_eval(dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, as_json: bool) -> int:
-    """Replay `dataset_dir/stream.jsonl`, print table and metrics; 0 on success, 2 on bad input."""
+def run_eval(
+    dataset_dir: Path,
+    corpus_dir: Path,
+    topic_file: Path | None,
+    as_json: bool,
+    configured: StoryConfig | None = None,
+) -> int:
+    """Replay `dataset_dir/stream.jsonl`, print table and metrics; 0 on success, 2 on bad input.
+
+    `configured` (`--story SLUG`) judges the stream by that configured story instead of
+    the dataset's own corpus or the single-story settings.
+    """
     try:
         articles = load_stream(dataset_dir)
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot read the dataset in {dataset_dir}: {exc}", file=sys.stderr)
         return 2
-    story = story_for(dataset_dir, corpus_dir, topic_file)
     try:
-        topic = load_topic(story.topic_file)
+        topic, corpus, described = _story(dataset_dir, corpus_dir, topic_file, configured)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    assessor = Assessor(topic, load_corpus(story.corpus_dir))
+    assessor = Assessor(topic, load_corpus(corpus))
     replayed = [_replay_one(assessor, article) for article in articles]
     metrics = compute_metrics(replayed)
     if as_json:
-        report = {"story": story.describe(), **metrics}
+        report = {"story": described, **metrics}
         report["articles"] = [_article_json(r) for r in replayed]
         print(json.dumps(report, ensure_ascii=False))
     else:
-        print(story.describe())
+        print(described)
         print(_table(replayed))
         print(_metrics_text(metrics))
     return 0
+
+
+def _story(
+    dataset_dir: Path, corpus_dir: Path, topic_file: Path | None, configured: StoryConfig | None
+) -> tuple[Topic, Path, str]:
+    """The topic and corpus folder the stream is judged by, and the line naming the story."""
+    if configured is not None:
+        described = f"story: the configured story {configured.slug} ({configured.corpus_dir})"
+        return configured.topic, configured.corpus_dir, described
+    story = story_for(dataset_dir, corpus_dir, topic_file)
+    return load_topic(story.topic_file), story.corpus_dir, story.describe()
 
 
 def _replay_one(assessor: Assessor, article: StreamArticle) -> Replayed:

@@ -1,14 +1,17 @@
-"""The report tables of `talkwatch poll-once` and `talkwatch feeds`."""
+"""The report tables of `talkwatch poll-once`, `talkwatch feeds` and `talkwatch stories`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.config.stories import StoryConfig
+from bot.config.story_files import load_corpus
 from bot.domain import FeedStatus, PollReport
 from bot.ingest.identity import mask_url
 from bot.ingest.schedule import base_interval, duration, explain_wait
 from bot.store.feeds import FeedState
+from bot.store.queries import AlertFigures
 
 
 def format_poll_report(report: PollReport) -> str:
@@ -87,3 +90,52 @@ def _clip(text: str, width: int) -> str:
 
 def _cell(text: str, width: int) -> str:
     return _clip(text, width).ljust(width)
+
+
+_HEADER = ("STORY", "NAME", "CORPUS", "FEEDS", "CHANNEL", "ALERTS", "LAST ALERT")
+# A long story name would push the table off an 80-column terminal.
+MAX_NAME_CHARS = 40
+
+
+def format_stories_table(
+    stories: Sequence[StoryConfig],
+    figures: Mapping[str, AlertFigures],
+    removed: Sequence[tuple[str, str]] = (),
+) -> str:
+    """One row per story, with its alerts so far (by slug) and the last one's time.
+
+    `removed` (slug, name) are stories whose folders are gone; their history stays listed.
+    """
+    empty = AlertFigures(0, None)
+    rows = [_HEADER] + [_row(story, figures.get(story.slug, empty)) for story in stories]
+    rows += [_removed_row(slug, name, figures.get(slug, empty)) for slug, name in removed]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _row(story: StoryConfig, figures: AlertFigures) -> tuple[str, ...]:
+    return (
+        story.slug,
+        _short(story.name),
+        f"{len(load_corpus(story.corpus_dir))} articles",
+        str(len(story.feeds)),
+        story.channel or "(none)",
+        str(figures.alerts),
+        _when(figures.last_alert_at),
+    )
+
+
+def _removed_row(slug: str, name: str, figures: AlertFigures) -> tuple[str, ...]:
+    shown = _short(name)
+    return (slug, shown, "(removed)", "-", "-", str(figures.alerts), _when(figures.last_alert_at))
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
+
+
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")

@@ -68,6 +68,59 @@ async def poll_once(settings: Settings, every_feed: bool = False) -> int:
     return 0
 
 
+async def show_stories(settings: Settings) -> int:
+    """The configured stories with their corpus, feeds, channel and alerts so far."""
+    from bot.cli.reports import format_stories_table
+    from bot.config.stories import configured_stories
+    from bot.store.story_table import alerts_by_story, removed_stories
+
+    stories = configured_stories(settings)
+    db = await build_store(settings)
+    try:
+        figures = await alerts_by_story(db, stories[0].slug)
+        configured = {story.slug for story in stories}
+        removed = [row for row in await removed_stories(db) if row[0] not in configured]
+    finally:
+        await db.dispose()
+    print(format_stories_table(stories, figures, removed))
+    return 0
+
+
+def story_action(settings: Settings, action: str, slug: str) -> int:
+    """`talkwatch story check SLUG` or `talkwatch story purge SLUG`."""
+    if action == "purge":
+        return asyncio.run(story_purge(settings, slug))
+    return story_check(settings, slug)
+
+
+async def story_purge(settings: Settings, slug: str) -> int:
+    """Delete a removed story's history; a configured story is refused (remove its folder)."""
+    from bot.config.stories import configured_stories
+    from bot.store.story_table import purge_story
+
+    if slug in {story.slug for story in configured_stories(settings)}:
+        raise ConfigError(f"story {slug} is configured: remove its folder and restart first")
+    db = await build_store(settings)
+    try:
+        purged = await purge_story(db, slug)
+    finally:
+        await db.dispose()
+    if not purged:
+        raise ConfigError(f"no removed story {slug!r} in the database")
+    print(f"purged story {slug}: its developments, verdicts and subscriptions are deleted")
+    return 0
+
+
+def story_check(settings: Settings, slug: str) -> int:
+    """Print what the story watches for and how its own corpus reads against it."""
+    from bot.cli.story_check import check_story, find_story
+    from bot.config.stories import configured_stories
+
+    for line in check_story(find_story(configured_stories(settings), slug)):
+        print(line)
+    return 0
+
+
 async def show_feeds(settings: Settings) -> int:
     db = await build_store(settings)
     try:
@@ -136,13 +189,19 @@ def _document_from_bytes(body: bytes, *, url: str, key: str) -> Document:
     return Document(key=key, title=title, text="\n\n".join(lines[1:]), url=url)
 
 
-def evaluate(settings: Settings, dataset: Path, as_json: bool) -> int:
+def evaluate(settings: Settings, dataset: Path, as_json: bool, slug: str | None = None) -> int:
     from bot.cli.evaluate import run_eval
 
     if not (dataset / "stream.jsonl").is_file():
         raise ConfigError(f"{dataset}: no stream.jsonl (see the dataset format in the README)")
     topic_file = settings.topic_file if settings.topic_file.exists() else None
-    return run_eval(dataset, settings.corpus_dir, topic_file, as_json)
+    configured = None
+    if slug is not None:
+        from bot.cli.story_check import find_story
+        from bot.config.stories import configured_stories
+
+        configured = find_story(configured_stories(settings), slug)
+    return run_eval(dataset, settings.corpus_dir, topic_file, as_json, configured)
 
 
 def run(settings: Settings) -> int:

@@ -27,16 +27,20 @@ def load_feeds_file(path: Path) -> list[FeedSpec]:
         raise ConfigError(f"cannot read feeds file {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"feeds file {path} is not valid TOML: {exc}") from None
-    entries = data.get("feeds", [])
+    return feed_specs(f"feeds file {path}", data.get("feeds", []))
+
+
+def feed_specs(source: str, entries: Any) -> list[FeedSpec]:
+    """The `[[feeds]]` tables of a parsed file; `source` names the file in each error line."""
     if not isinstance(entries, list):
-        raise ConfigError(f"feeds file {path}: expected [[feeds]] tables")
-    specs = [_spec(path, index, entry) for index, entry in enumerate(entries, start=1)]
-    _reject_duplicates(path, specs)
+        raise ConfigError(f"{source}: expected [[feeds]] tables")
+    specs = [_spec(source, index, entry) for index, entry in enumerate(entries, start=1)]
+    _reject_duplicates(source, specs)
     return specs
 
 
-def _spec(path: Path, index: int, entry: Any) -> FeedSpec:
-    where = f"feeds file {path}, feed #{index}"
+def _spec(source: str, index: int, entry: Any) -> FeedSpec:
+    where = f"{source}, feed #{index}"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: expected a table with name and url")
     label = f"{where} ({entry.get('name') or entry.get('url') or 'unnamed'})"
@@ -60,9 +64,9 @@ def _spec(path: Path, index: int, entry: Any) -> FeedSpec:
     return FeedSpec(name=name.strip(), url=url.strip(), interval_seconds=interval)
 
 
-def _reject_duplicates(path: Path, specs: list[FeedSpec]) -> None:
+def _reject_duplicates(source: str, specs: list[FeedSpec]) -> None:
     seen: set[str] = set()
     for spec in specs:
         if spec.url in seen:
-            raise ConfigError(f"feeds file {path}: {spec.url} is listed twice")
+            raise ConfigError(f"{source}: {spec.url} is listed twice")
         seen.add(spec.url)

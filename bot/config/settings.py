@@ -27,6 +27,14 @@ DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 EXAMPLE_PASSWORD = "change-me"  # noqa: S105 - a placeholder to refuse, not a secret
 
 
+CHANNEL_FORM = "expected a numeric chat id (-100...) or an @username"
+
+
+def is_channel(value: str) -> bool:
+    """A Telegram chat as the Bot API takes it: an @username or a numeric id."""
+    return (value.startswith("@") and len(value) > 1) or value.lstrip("-").isdigit()
+
+
 class Settings(BaseSettings):
     """Every knob an operator can turn; see the README's settings table."""
 
@@ -40,6 +48,9 @@ class Settings(BaseSettings):
     feeds_file: Path = Field(default_factory=default_feeds_file, alias="FEEDS_FILE")
     corpus_dir: Path = Field(default_factory=default_corpus_dir, alias="CORPUS_DIR")
     topic_file: Path = Field(default_factory=default_topic_file, alias="TOPIC_FILE")
+    # A folder of story folders (README "Stories"); unset, FEEDS_FILE, CORPUS_DIR, TOPIC_FILE
+    # and TELEGRAM_CHANNEL describe the one story.
+    stories_dir: Path | None = Field(None, alias="STORIES_DIR")
     # A feed's default interval (the feeds file's `interval_seconds` overrides it per feed).
     poll_interval_seconds: int = Field(300, alias="POLL_INTERVAL_SECONDS", ge=1)
     # How often the ticker looks for due feeds: a due feed waits at most this long.
@@ -70,7 +81,7 @@ class Settings(BaseSettings):
         """The ticker's period: never longer than the shortest default feed interval."""
         return min(self.tick_seconds, self.poll_interval_seconds)
 
-    @field_validator("telegram_bot_token", "telegram_channel", mode="before")
+    @field_validator("telegram_bot_token", "telegram_channel", "stories_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -91,11 +102,9 @@ class Settings(BaseSettings):
         if value is None:
             return None
         value = value.strip()
-        if value.startswith("@") and len(value) > 1:
+        if is_channel(value):
             return value
-        if value.lstrip("-").isdigit():
-            return value
-        raise ValueError("expected a numeric chat id (-100...) or an @username")
+        raise ValueError(CHANNEL_FORM)
 
     @field_validator("telegram_api_base_url")
     @classmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.assess import Assessor
@@ -30,6 +30,7 @@ from bot.store.assessments import (
 )
 from bot.store.developments import add_source, record_development
 from bot.store.snapshots import Watermark
+from bot.store.story_table import DEFAULT_STORY_ID
 from bot.store.subscriptions import active_subscribers
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,18 @@ class Pipeline:
         channel: str | None,
         metrics: Metrics,
         fingerprint: str = "",
+        story_id: int = DEFAULT_STORY_ID,
+        label: str | None = None,
     ) -> None:
         self.db = db
+        self.story_id = story_id
+        # A story sharing its channel with another: its alerts open with its name.
+        self.label = label
         self.assessor = assessor
         self.channel = channel
         self.metrics = metrics
         self._lock = asyncio.Lock()
-        self.memory = KnowledgeMemory(db, assessor, fingerprint)
+        self.memory = KnowledgeMemory(db, assessor, fingerprint, story_id)
 
     async def rebuild_knowledge(self) -> int:
         return await self.memory.rebuild()
@@ -86,7 +92,7 @@ class Pipeline:
 
     async def _assess_all_pending(self) -> list[AssessedArticle]:
         done: list[AssessedArticle] = []
-        while batch := await pending_articles(self.db):
+        while batch := await pending_articles(self.db, story_id=self.story_id):
             for article in batch:
                 done.append(await self._assess_one(article))
         return done
@@ -95,7 +101,7 @@ class Pipeline:
         verdict = await self._verdict(article)
         now = datetime.now(UTC)
         development_id = await self._record(article, verdict, now)
-        await save_verdict(self.db, article.id, verdict, now=now)
+        await save_verdict(self.db, article.id, verdict, now=now, story_id=self.story_id)
         learn(self.assessor, article.document, verdict)
         self.memory.learned(Watermark(now, article.id))
         self.metrics.record_verdict(verdict, backlog=article.backlog)
@@ -128,7 +134,11 @@ class Pipeline:
         self, article: StoredArticle, verdict: Assessment, now: datetime
     ) -> int | None:
         if verdict.is_alert:
-            subscribers = [] if article.backlog else await active_subscribers(self.db)
+            if self.label:
+                verdict = replace(verdict, headline=f"{self.label}: {verdict.headline}")
+            subscribers = (
+                [] if article.backlog else await active_subscribers(self.db, self.story_id)
+            )
             return await record_development(
                 self.db,
                 article_id=article.id,
@@ -139,6 +149,7 @@ class Pipeline:
                 backlog=article.backlog,
                 recipients=alert_recipients(verdict, self.channel, subscribers),
                 now=now,
+                story_id=self.story_id,
             )
         original = article_id_from_key(verdict.copy_of or verdict.repeats)
         if verdict.relevant and original is not None:
@@ -148,5 +159,6 @@ class Pipeline:
                 article_id=article.id,
                 outlet=article.outlet,
                 url=article.url,
+                story_id=self.story_id,
             )
         return None

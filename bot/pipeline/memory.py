@@ -22,6 +22,7 @@ from bot.domain import Assessment, Document, VerdictKind
 from bot.store import Database
 from bot.store.assessments import verdict_history
 from bot.store.snapshots import KnowledgeSnapshot, Watermark, load_snapshot, save_snapshot
+from bot.store.story_table import DEFAULT_STORY_ID
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class KnowledgeMemory:
     db: Database
     assessor: Assessor
     fingerprint: str
+    story_id: int = DEFAULT_STORY_ID
     learned_until: Watermark | None = None
     unsaved: int = 0
 
@@ -62,7 +64,9 @@ class KnowledgeMemory:
             restore_knowledge(self.assessor, snapshot.data)
             self.learned_until = snapshot.learned_until
         replayed = 0
-        async for document, verdict, mark in verdict_history(self.db, self.learned_until):
+        async for document, verdict, mark in verdict_history(
+            self.db, self.learned_until, story_id=self.story_id
+        ):
             learn(self.assessor, document, verdict)
             self.learned_until = mark
             replayed += 1

@@ -6,11 +6,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal, select, tuple_, update
+from sqlalchemy import ColumnElement, exists, literal, select, tuple_
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain import Assessment, Document
 from bot.store.db import Database
-from bot.store.models import ArticleRow, UTCDateTime
+from bot.store.models import (
+    DEFAULT_STORY_ID,
+    ArticleRow,
+    StoryFeedRow,
+    StoryVerdictRow,
+    UTCDateTime,
+)
 from bot.store.snapshots import Watermark
 
 ARTICLE_KEY_PREFIX = "article:"
@@ -53,12 +60,31 @@ def _to_stored(row: ArticleRow) -> StoredArticle:
     return StoredArticle(row.id, document, row.outlet, url, row.published_at, row.backlog)
 
 
-async def pending_articles(db: Database, limit: int = 200) -> list[StoredArticle]:
-    """Unassessed articles in storage order, which follows publication order."""
+def _polled_by(story_id: int) -> ColumnElement[bool]:
+    """The articles of the story's feeds; the default story also takes those no story claims
+    (feeds added with /addfeed, articles whose feed was removed)."""
+    linked = ArticleRow.feed_id.in_(
+        select(StoryFeedRow.feed_id).where(StoryFeedRow.story_id == story_id)
+    )
+    if story_id != DEFAULT_STORY_ID:
+        return linked
+    unclaimed = ArticleRow.feed_id.is_(None) | ArticleRow.feed_id.not_in(
+        select(StoryFeedRow.feed_id)
+    )
+    return linked | unclaimed
+
+
+async def pending_articles(
+    db: Database, limit: int = 200, story_id: int = DEFAULT_STORY_ID
+) -> list[StoredArticle]:
+    """The story's unassessed articles in storage order, which follows publication order."""
+    judged = exists().where(
+        StoryVerdictRow.story_id == story_id, StoryVerdictRow.article_id == ArticleRow.id
+    )
     async with db.session() as session:
         rows = await session.scalars(
             select(ArticleRow)
-            .where(ArticleRow.assessed_at.is_(None))
+            .where(_polled_by(story_id), ~judged)
             .order_by(ArticleRow.id)
             .limit(limit)
         )
@@ -66,42 +92,57 @@ async def pending_articles(db: Database, limit: int = 200) -> list[StoredArticle
 
 
 async def save_verdict(
-    db: Database, article_id: int, verdict: Assessment, *, now: datetime
+    db: Database,
+    article_id: int,
+    verdict: Assessment,
+    *,
+    now: datetime,
+    story_id: int = DEFAULT_STORY_ID,
 ) -> None:
-    async with db.session() as session:
-        await session.execute(
-            update(ArticleRow)
-            .where(ArticleRow.id == article_id)
-            .values(
-                assessed_at=now,
-                verdict=verdict.to_dict(),
-                relevant=verdict.relevant,
-                copy_of_id=article_id_from_key(verdict.copy_of),
+    """Record the story's verdict; a verdict already recorded (a replay after a crash) stands."""
+    try:
+        async with db.session() as session:
+            session.add(
+                StoryVerdictRow(
+                    story_id=story_id,
+                    article_id=article_id,
+                    assessed_at=now,
+                    verdict=verdict.to_dict(),
+                    relevant=verdict.relevant,
+                    copy_of_id=article_id_from_key(verdict.copy_of),
+                )
             )
-        )
+    except IntegrityError:
+        return
 
 
 async def verdict_history(
-    db: Database, after: Watermark | None = None, batch: int = 1000
+    db: Database,
+    after: Watermark | None = None,
+    batch: int = 1000,
+    story_id: int = DEFAULT_STORY_ID,
 ) -> AsyncIterator[tuple[Document, Assessment, Watermark]]:
-    """Every verdict after `after`, in the order they were given (assessed_at, then id)."""
+    """The story's verdicts after `after`, in the order they were given (assessed_at, then id)."""
     while True:
         async with db.session() as session:
-            query = select(ArticleRow).where(ArticleRow.assessed_at.is_not(None))
+            query = (
+                select(StoryVerdictRow, ArticleRow)
+                .join(ArticleRow, ArticleRow.id == StoryVerdictRow.article_id)
+                .where(StoryVerdictRow.story_id == story_id)
+            )
             if after is not None:
                 query = query.where(
-                    tuple_(ArticleRow.assessed_at, ArticleRow.id)
+                    tuple_(StoryVerdictRow.assessed_at, StoryVerdictRow.article_id)
                     > tuple_(literal(after.assessed_at, UTCDateTime()), literal(after.article_id))
                 )
-            order = (ArticleRow.assessed_at, ArticleRow.id)
-            rows = list(await session.scalars(query.order_by(*order).limit(batch)))
-        for row in rows:
-            assert row.assessed_at is not None
-            if row.verdict is not None:
-                mark = Watermark(row.assessed_at, row.id)
-                yield _to_stored(row).document, Assessment.from_dict(row.verdict), mark
+            order = (StoryVerdictRow.assessed_at, StoryVerdictRow.article_id)
+            result = await session.execute(query.order_by(*order).limit(batch))
+            rows: list[tuple[StoryVerdictRow, ArticleRow]] = [(v, a) for v, a in result]
+        for judged, row in rows:
+            if judged.verdict is not None:
+                mark = Watermark(judged.assessed_at, row.id)
+                yield _to_stored(row).document, Assessment.from_dict(judged.verdict), mark
         if len(rows) < batch:
             return
-        last = rows[-1]
-        assert last.assessed_at is not None
-        after = Watermark(last.assessed_at, last.id)
+        last = rows[-1][0]
+        after = Watermark(last.assessed_at, last.article_id)

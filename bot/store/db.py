@@ -19,6 +19,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -81,8 +82,8 @@ class Database:
     async def migrate(self) -> None:
         """Bring the schema to the newest revision (safe to run from several workers)."""
         try:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(upgrade)
+            async with self.engine.connect() as conn:
+                await _migrate(conn)
         except (SQLAlchemyError, OSError) as exc:
             raise StorageError(f"cannot migrate the database: {_short(exc)}") from exc
         log.info("database ready", extra={"database": self.display_url})
@@ -108,6 +109,30 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def _migrate(conn: AsyncConnection) -> None:
+    """Upgrade in one transaction; on SQLite with foreign keys off for its duration.
+
+    SQLite alters a constraint by rebuilding the table, and dropping a table that
+    others reference would cascade their rows away: SQLite's own procedure for
+    altering a table turns foreign keys off first and checks them before commit.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await conn.commit()
+    try:
+        async with conn.begin():
+            await conn.run_sync(upgrade)
+            if sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first()
+                if broken is not None:
+                    raise StorageError(f"migration left a broken reference: {tuple(broken)}")
+    finally:
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Alert, Assessment, Source
 from bot.store.db import Database
-from bot.store.models import DevelopmentRow, DevelopmentSourceRow, OutboxRow
+from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, DevelopmentSourceRow, OutboxRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +47,20 @@ async def record_development(
     backlog: bool,
     recipients: Sequence[str],
     now: datetime,
+    story_id: int = DEFAULT_STORY_ID,
 ) -> int:
-    """Store the development of an alerting article and enqueue its messages; idempotent.
+    """Store the story's development of an alerting article and enqueue its messages; idempotent.
 
     `recipients` are the chats owed a message (see `bot.publish.recipients`); backlog
-    developments owe none.
+    developments owe none. One article may be a development of several stories.
     """
-    existing = await development_for_article(db, article_id)
+    existing = await development_for_article(db, article_id, story_id)
     if existing is not None:
         return existing
     try:
         async with db.session() as session:
             development_id = await _insert_development(
-                session, article_id, verdict, published_at, backlog
+                session, story_id, article_id, verdict, published_at, backlog
             )
             session.add(
                 DevelopmentSourceRow(
@@ -71,7 +72,7 @@ async def record_development(
             return development_id
     except IntegrityError:
         # Another worker recorded the same article first: theirs is the development.
-        found = await development_for_article(db, article_id)
+        found = await development_for_article(db, article_id, story_id)
         if found is None:
             raise
         return found
@@ -79,12 +80,14 @@ async def record_development(
 
 async def _insert_development(
     session: AsyncSession,
+    story_id: int,
     article_id: int,
     verdict: Assessment,
     published_at: datetime | None,
     backlog: bool,
 ) -> int:
     row = DevelopmentRow(
+        story_id=story_id,
         article_id=article_id,
         headline=verdict.headline,
         summary=verdict.summary,
@@ -119,17 +122,24 @@ async def _enqueue(
         await session.execute(insert(OutboxRow), rows)
 
 
-async def development_for_article(db: Database, article_id: int) -> int | None:
-    """The development an article started or joined as a source, if any."""
+async def development_for_article(
+    db: Database, article_id: int, story_id: int = DEFAULT_STORY_ID
+) -> int | None:
+    """The story's development an article started or joined as a source, if any."""
     async with db.session() as session:
         own = await session.scalar(
-            select(DevelopmentRow.id).where(DevelopmentRow.article_id == article_id)
+            select(DevelopmentRow.id).where(
+                DevelopmentRow.article_id == article_id, DevelopmentRow.story_id == story_id
+            )
         )
         if own is not None:
             return own
         return await session.scalar(
             select(DevelopmentSourceRow.development_id)
-            .where(DevelopmentSourceRow.article_id == article_id)
+            .join(DevelopmentRow, DevelopmentRow.id == DevelopmentSourceRow.development_id)
+            .where(
+                DevelopmentSourceRow.article_id == article_id, DevelopmentRow.story_id == story_id
+            )
             .order_by(DevelopmentSourceRow.id)
             .limit(1)
         )
@@ -143,6 +153,7 @@ async def add_source(
     article_id: int,
     outlet: str,
     url: str,
+    story_id: int = DEFAULT_STORY_ID,
 ) -> bool:
     """Attach a copy or re-report to a development; True if it was new (revision bumped).
 
@@ -150,7 +161,7 @@ async def add_source(
     article already attached to it). Unknown developments and repeats are False.
     """
     if development_id is None and article_id_of_original is not None:
-        development_id = await development_for_article(db, article_id_of_original)
+        development_id = await development_for_article(db, article_id_of_original, story_id)
     if development_id is None:
         return False
     try:

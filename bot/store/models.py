@@ -104,6 +104,7 @@ class ArticleRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     backlog: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Verdicts live in story_verdicts since 0005; these columns are no longer written.
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     relevant: Mapped[bool | None] = mapped_column(Boolean)
@@ -113,15 +114,65 @@ class ArticleRow(Base):
     )
 
 
-class DevelopmentRow(Base):
-    """A fresh development: one per alerting article; the unit of an alert."""
+# Story 1 holds what was stored before stories existed (migration 0004).
+DEFAULT_STORY_ID = 1
 
-    __tablename__ = "developments"
+
+class StoryRow(Base):
+    """A story the process follows or once followed; `name` is empty until first claimed."""
+
+    __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when its folder is gone: its history stays queryable until purged.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StoryFeedRow(Base):
+    """A story polls a feed; several stories may poll one feed, whose articles are stored once."""
+
+    __tablename__ = "story_feeds"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StoryVerdictRow(Base):
+    """A story's verdict on an article: each story assesses the articles of the feeds it polls."""
+
+    __tablename__ = "story_verdicts"
+    __table_args__ = (Index("ix_story_verdicts_replay", "story_id", "assessed_at", "article_id"),)
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    relevant: Mapped[bool | None] = mapped_column(Boolean)
+    copy_of_id: Mapped[int | None] = mapped_column("duplicate_of_id", Integer)
+
+
+class DevelopmentRow(Base):
+    """A fresh development of one story: one per alerting article; the unit of an alert."""
+
+    __tablename__ = "developments"
+    __table_args__ = (UniqueConstraint("story_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True, default=DEFAULT_STORY_ID
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     headline: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text)
@@ -150,12 +201,16 @@ class DevelopmentSourceRow(Base):
 
 
 class SubscriptionRow(Base):
-    """A chat that receives alerts by direct message, optionally filtered by keywords."""
+    """A chat that receives one story's alerts by direct message, optionally filtered."""
 
     __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("story_id", "chat_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True, default=DEFAULT_STORY_ID
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
     chat_type: Mapped[str] = mapped_column(String(32), default="private")
     keywords: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)

@@ -10,11 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database
-from bot.store.models import ArticleRow, DevelopmentRow, DevelopmentSourceRow, FeedRow
+from bot.store.models import (
+    ArticleRow,
+    DevelopmentRow,
+    DevelopmentSourceRow,
+    FeedRow,
+    StoryVerdictRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,14 @@ class StatusFigures:
     developments: int
 
 
-async def _developments(session: AsyncSession, *, limit: int) -> list[DevelopmentView]:
+def _of_story(story_id: int | None) -> ColumnElement[bool]:
+    """The developments of one story (every story's when None)."""
+    return true() if story_id is None else DevelopmentRow.story_id == story_id
+
+
+async def _developments(
+    session: AsyncSession, *, limit: int, story_id: int | None = None
+) -> list[DevelopmentView]:
     """Newest first by publication time (else creation time), with the first source."""
     first = (
         select(
@@ -78,6 +91,7 @@ async def _developments(session: AsyncSession, *, limit: int) -> list[Developmen
         select(DevelopmentRow, DevelopmentSourceRow.outlet, DevelopmentSourceRow.url, first.c.n)
         .join(first, first.c.dev == DevelopmentRow.id, isouter=True)
         .join(DevelopmentSourceRow, DevelopmentSourceRow.id == first.c.sid, isouter=True)
+        .where(_of_story(story_id))
         .order_by(moment.desc(), DevelopmentRow.id.desc())
         .limit(limit)
     )
@@ -98,28 +112,38 @@ def _development(dev: DevelopmentRow, outlet: Any, url: Any, n: Any) -> Developm
     )
 
 
-async def latest_developments(db: Database, n: int) -> list[DevelopmentView]:
-    """The n most recent developments, newest first."""
+async def latest_developments(
+    db: Database, n: int, *, story_id: int | None = None
+) -> list[DevelopmentView]:
+    """The n most recent developments (of one story, or all), newest first."""
     async with db.session() as session:
-        return await _developments(session, limit=n)
+        return await _developments(session, limit=n, story_id=story_id)
 
 
-async def timeline(db: Database, limit: int = 1000) -> tuple[list[DevelopmentView], int]:
+async def timeline(
+    db: Database, limit: int = 1000, *, story_id: int | None = None
+) -> tuple[list[DevelopmentView], int]:
     """The most recent `limit` developments in chronological order, and how many exist."""
     async with db.session() as session:
-        total = int(await session.scalar(select(func.count()).select_from(DevelopmentRow)) or 0)
-        newest = await _developments(session, limit=limit)
+        counted = select(func.count()).select_from(DevelopmentRow).where(_of_story(story_id))
+        total = int(await session.scalar(counted) or 0)
+        newest = await _developments(session, limit=limit, story_id=story_id)
     return list(reversed(newest)), total
 
 
-async def outlet_stats(db: Database) -> list[OutletStats]:
-    """Outlets seen, with how many articles they carried and how many alerts they started."""
+async def outlet_stats(db: Database, *, story_id: int | None = None) -> list[OutletStats]:
+    """Outlets seen (by one story's feeds, or all), with articles carried and alerts started."""
     async with db.session() as session:
         articles_q = select(ArticleRow.outlet, func.count()).group_by(ArticleRow.outlet)
+        if story_id is not None:
+            assessed = select(StoryVerdictRow.article_id).where(
+                StoryVerdictRow.story_id == story_id
+            )
+            articles_q = articles_q.where(ArticleRow.id.in_(assessed))
         alerts_q = (
             select(DevelopmentSourceRow.outlet, func.count())
             .join(DevelopmentRow, DevelopmentRow.article_id == DevelopmentSourceRow.article_id)
-            .where(DevelopmentRow.backlog.is_(False))
+            .where(DevelopmentRow.backlog.is_(False), _of_story(story_id))
             .group_by(DevelopmentSourceRow.outlet)
         )
         articles = {o: int(n) for o, n in (await session.execute(articles_q)).all()}
@@ -164,3 +188,11 @@ async def status_figures(db: Database, since: datetime) -> StatusFigures:
 
 async def _count(session: AsyncSession, query: Any) -> int:
     return int(await session.scalar(query) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFigures:
+    """How many alerts a story has sent so far, and when the last one was recorded."""
+
+    alerts: int
+    last_alert_at: datetime | None

@@ -53,22 +53,32 @@ def search_terms(words: str) -> list[str]:
     return list(dict.fromkeys(t.lower() for t in _TOKEN.findall(words)))[:MAX_SEARCH_WORDS]
 
 
-async def search(db: Database, words: str, limit: int = 10) -> list[SearchHit]:
-    """Articles and developments matching all the words (else any), most relevant first."""
+# One story's part: its developments, and the articles it assessed (of the feeds it polls).
+_STORY_DEVELOPMENTS = " AND (CAST(:story AS INTEGER) IS NULL OR d.story_id = :story)"
+_STORY_ARTICLES = (
+    " AND (CAST(:story AS INTEGER) IS NULL OR {a}id IN"
+    " (SELECT article_id FROM story_verdicts WHERE story_id = :story))"
+)
+
+
+async def search(
+    db: Database, words: str, limit: int = 10, *, story_id: int | None = None
+) -> list[SearchHit]:
+    """Articles and developments (of one story, or all) matching all the words (else any)."""
     terms = search_terms(words)
     for joiner in ("AND", "OR") if terms else ():
         async with db.session() as session:
             if db.dialect == "sqlite":
-                hits = await _search_sqlite(session, terms, joiner, limit)
+                hits = await _search_sqlite(session, terms, joiner, limit, story_id)
             else:
-                hits = await _search_pg(session, terms, joiner, limit)
+                hits = await _search_pg(session, terms, joiner, limit, story_id)
         if hits:
             return hits
     return []
 
 
 async def _search_sqlite(
-    session: AsyncSession, terms: list[str], joiner: str, limit: int
+    session: AsyncSession, terms: list[str], joiner: str, limit: int, story: int | None
 ) -> list[SearchHit]:
     match = f" {joiner} ".join(f'"{t}"' for t in terms)
     sql = text(
@@ -76,18 +86,18 @@ async def _search_sqlite(
         " coalesce(s.outlet, '') AS outlet, d.published_at AS published_at,"
         " bm25(developments_fts) AS r"
         " FROM developments_fts JOIN developments d ON d.id = developments_fts.rowid"
-        f" {_FIRST_SOURCE} WHERE developments_fts MATCH :q"
+        f" {_FIRST_SOURCE} WHERE developments_fts MATCH :q{_STORY_DEVELOPMENTS}"
         " UNION ALL"
         " SELECT 'article', a.title, coalesce(a.url, ''), a.outlet, a.published_at,"
         " bm25(articles_fts) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH :q ORDER BY r LIMIT :limit"
+        f" WHERE articles_fts MATCH :q{_STORY_ARTICLES.format(a='a.')} ORDER BY r LIMIT :limit"
     )
-    rows = await session.execute(sql, {"q": match, "limit": limit})
+    rows = await session.execute(sql, {"q": match, "limit": limit, "story": story})
     return [_hit(r._mapping, -float(r.r)) for r in rows]  # bm25: lower is better
 
 
 async def _search_pg(
-    session: AsyncSession, terms: list[str], joiner: str, limit: int
+    session: AsyncSession, terms: list[str], joiner: str, limit: int, story: int | None
 ) -> list[SearchHit]:
     query = (" & " if joiner == "AND" else " | ").join(terms)
     sql = text(
@@ -95,13 +105,14 @@ async def _search_pg(
         " SELECT 'development' AS kind, d.headline AS title, coalesce(s.url, '') AS url,"
         " coalesce(s.outlet, '') AS outlet, d.published_at AS published_at,"
         f" ts_rank({_PG_DEVELOPMENTS}, q.q) AS r FROM developments d CROSS JOIN q"
-        f" {_FIRST_SOURCE} WHERE {_PG_DEVELOPMENTS} @@ q.q"
+        f" {_FIRST_SOURCE} WHERE {_PG_DEVELOPMENTS} @@ q.q{_STORY_DEVELOPMENTS}"
         " UNION ALL"
         " SELECT 'article', title, coalesce(url, ''), outlet, published_at,"
         f" ts_rank({_PG_ARTICLES}, q.q) FROM articles CROSS JOIN q"
-        f" WHERE {_PG_ARTICLES} @@ q.q ORDER BY r DESC LIMIT :limit"
+        f" WHERE {_PG_ARTICLES} @@ q.q{_STORY_ARTICLES.format(a='')}"
+        " ORDER BY r DESC LIMIT :limit"
     )
-    rows = await session.execute(sql, {"q": query, "limit": limit})
+    rows = await session.execute(sql, {"q": query, "limit": limit, "story": story})
     return [_hit(r._mapping, float(r.r)) for r in rows]
 
 

@@ -133,3 +133,84 @@ def test_assess_an_article_page_by_url(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "ALERT" in result.stdout
     assert development.title.split(":")[0][:30] in result.stdout
+
+
+def test_stories_lists_each_story_folder(tmp_path: Path) -> None:
+    from tests.config.test_stories import STORY_TOML, story_folder
+
+    story_folder(tmp_path / "stories", "harbour")
+    env = {"STORIES_DIR": str(tmp_path / "stories"), "DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
+    result = talkwatch("stories", env=env)
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.split() == [
+        "STORY",
+        "NAME",
+        "CORPUS",
+        "FEEDS",
+        "CHANNEL",
+        "ALERTS",
+        "LAST",
+        "ALERT",
+    ]
+    assert row.split() == [
+        "harbour",
+        "Harbour",
+        "strike",
+        "5",
+        "articles",
+        "1",
+        "@harbour_watch",
+        "0",
+        "never",
+    ]
+    (tmp_path / "stories" / "harbour" / "story.toml").write_text("colour = 1\n" + STORY_TOML)
+    broken = talkwatch("stories", env=env)
+    assert broken.returncode == 2
+    assert broken.stderr.strip().endswith(
+        "story.toml: unknown key 'colour' (known: channel, feeds, name, topic)"
+    )
+    assert len(broken.stderr.strip().splitlines()) == 2  # the database line, then the error
+
+
+def test_story_check_shows_what_reads_as_on_story(tmp_path: Path) -> None:
+    from tests.config.test_stories import story_folder
+
+    folder = story_folder(tmp_path / "stories", "harbour")
+    (folder / "corpus" / "zz-weather.txt").write_text(
+        "Rain expected across the valley this weekend\n"
+        + "Forecasters expect steady rain and cool winds over the valley farms. " * 12,
+        encoding="utf-8",
+    )
+    env = {"STORIES_DIR": str(tmp_path / "stories")}
+    result = talkwatch("story", "check", "harbour", env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "story harbour: Harbour strike"
+    assert "port: port authority, harbour master" in lines[1]
+    assert "picket" in lines[2]
+    off = [line for line in lines if "OFF-story" in line]
+    assert len(off) >= 1 and "Rain expected" in off[-1]
+    assert lines[-1].endswith("of 6 corpus articles read as on-story")
+    unknown = talkwatch("story", "check", "nope", env=env)
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == (
+        "talkwatch: configuration error: no story 'nope' (configured: harbour)"
+    )
+
+
+def test_eval_with_a_configured_story_judges_by_it(tmp_path: Path) -> None:
+    from tests.config.test_stories import story_folder
+
+    story_folder(tmp_path / "stories", "harbour")
+    env = {"STORIES_DIR": str(tmp_path / "stories")}
+    own = json.loads(talkwatch("eval", str(ASSESS_FIXTURES), "--json", env=env).stdout)
+    result = talkwatch("eval", str(ASSESS_FIXTURES), "--json", "--story", "harbour", env=env)
+    assert result.returncode == 0, result.stderr
+    judged = json.loads(result.stdout)
+    assert judged["story"].startswith("story: the configured story harbour (")
+    assert own["story"].startswith("story: the dataset's own corpus")
+    alerted = [a["alerted"] for a in judged["articles"]]
+    assert alerted != [a["alerted"] for a in own["articles"]], "another story, other verdicts"
+    unknown = talkwatch("eval", str(ASSESS_FIXTURES), "--story", "nope", env=env)
+    assert unknown.returncode == 2 and "no story 'nope'" in unknown.stderr

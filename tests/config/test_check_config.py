@@ -185,3 +185,26 @@ def test_in_a_real_process_the_token_never_shows(tmp_path: Path) -> None:
     assert re.search(r"^TELEGRAM_BOT_TOKEN\s+1234….*masked", result.stdout, re.M)
     assert result.stderr.count("\n") == 1 and "TELEGRAM_CHANNEL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_story_folders_are_checked_one_line_each(check_config: Runner, tmp_path: Path) -> None:
+    from tests.config.test_stories import STORY_TOML, story_folder
+
+    root = tmp_path / "stories"
+    story_folder(root, "harbour")
+    quiet = story_folder(root, "quiet", STORY_TOML.replace('channel = "@harbour_watch"\n', ""))
+    for text in (quiet / "corpus").iterdir():
+        text.unlink()
+    result = check_config(STORIES_DIR=str(root), TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "story quiet" in line]
+    assert errors == [
+        "talkwatch: configuration error: story quiet: no channel in its story.toml and"
+        " TELEGRAM_CHANNEL is unset: its alerts would reach no channel",
+        f"talkwatch: configuration error: story quiet: {quiet / 'corpus'} holds no articles",
+    ]
+    assert "story harbour" not in result.stderr
+    (root / "harbour" / "story.toml").write_text('name = "H"\nchanel = "@x"\n', encoding="utf-8")
+    broken = check_config(STORIES_DIR=str(root))
+    assert broken.returncode == 2
+    assert "harbour/story.toml: unknown key 'chanel'" in broken.stderr

@@ -14,7 +14,8 @@ from bot.domain import Assessment, Document
 from bot.observe import Metrics
 from bot.pipeline.assess import Pipeline, rebuild_knowledge
 from bot.store import Database
-from bot.store.models import ArticleRow, DevelopmentRow
+from bot.store.assessments import pending_articles
+from bot.store.models import DevelopmentRow
 from tests.support.records import add_article
 
 
@@ -46,11 +47,8 @@ async def test_a_crash_in_the_core_is_recorded_and_the_queue_moves_on(
     assert assessed[0].verdict.reasons[0].startswith("assessment failed: RecursionError")
     assert assessed[1].verdict.is_alert
     async with database.session() as session:
-        pending = (
-            await session.scalars(select(ArticleRow).where(ArticleRow.assessed_at.is_(None)))
-        ).all()
         developments = (await session.scalars(select(DevelopmentRow))).all()
-    assert pending == []
+    assert await pending_articles(database) == []
     assert len(developments) == 1
 
     restarted = build_assessor(load_settings())

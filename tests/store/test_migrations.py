@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "subscriptions",
     "outbox",
     "app_state",
+    "stories",
 }
 
 

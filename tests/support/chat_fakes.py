@@ -16,13 +16,15 @@ class FeedAdmin:
 
     def __init__(self) -> None:
         self.feeds: dict[str, str] = {}
+        self.stories: dict[str, int | None] = {}
 
     async def probe(self, url: str) -> str:
         if "broken" in url:
             raise ValueError("not a feed: <html> page without items")
         return f"Feed at {url}"
 
-    async def add(self, url: str, name: str) -> bool:
+    async def add(self, url: str, name: str, story_id: int | None = None) -> bool:
+        self.stories[url] = story_id
         if url in self.feeds:
             return False
         self.feeds[url] = name

@@ -71,11 +71,12 @@ async def alert(
     outlet: str = "Reuters",
     backlog: bool = False,
     text: str = "",
+    story_id: int = 1,
 ) -> tuple[int, int]:
     """An alerting article and its development; returns (article_id, development_id)."""
     article_id = await add_article(db, title=headline, text=text or summary, outlet=outlet)
     found = verdict(headline, summary)
-    subscribers = [] if backlog else await active_subscribers(db)
+    subscribers = [] if backlog else await active_subscribers(db, story_id)
     development_id = await record_development(
         db,
         article_id=article_id,
@@ -86,5 +87,6 @@ async def alert(
         backlog=backlog,
         recipients=alert_recipients(found, channel, subscribers),
         now=datetime.now(UTC),
+        story_id=story_id,
     )
     return article_id, development_id

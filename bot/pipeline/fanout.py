@@ -1,0 +1,46 @@
+"""Every story's assessment stage, run one story after another over the same stored articles.
+
+An article is stored once however many stories poll its feed; each story's stage
+then assesses it against that story's own knowledge base, in publication order,
+and records that story's development for its channel and subscribers. A story's
+failure on one article is isolated inside its stage (`Pipeline._verdict`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.pipeline.assess import AssessedArticle, Pipeline
+
+
+@dataclass
+class StoryStages:
+    """The stages of every configured story; the first is the default story's."""
+
+    stages: Sequence[Pipeline]
+    # (slug, name, story id) of each stage's story, in the same order.
+    named: Sequence[tuple[str, str, int]] = ()
+
+    @property
+    def default(self) -> Pipeline:
+        return self.stages[0]
+
+    @property
+    def knowledge_size(self) -> int:
+        """Documents known across every story's knowledge base (for /status)."""
+        return sum(stage.assessor.size for stage in self.stages)
+
+    async def rebuild_knowledge(self) -> int:
+        return sum([await stage.rebuild_knowledge() for stage in self.stages])
+
+    async def run(self) -> list[AssessedArticle]:
+        """Each story's pending articles; the verdicts of all stories, story by story."""
+        done: list[AssessedArticle] = []
+        for stage in self.stages:
+            done += await stage.run()
+        return done
+
+    async def save_knowledge(self) -> None:
+        for stage in self.stages:
+            await stage.save_knowledge()
