@@ -53,6 +53,18 @@ class HealthServer:
             self._server = None
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Answer one request; a connection cut short by shutdown ends quietly.
+
+        asyncio's stream server reports a handler task that ends cancelled as an error,
+        traceback and all, so a probe still open when the process stops is closed here
+        and the handler returns normally.
+        """
+        try:
+            await self._answer(reader, writer)
+        except asyncio.CancelledError:
+            writer.close()
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
             method, path = _request_line(request)

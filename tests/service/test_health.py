@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import httpx
@@ -59,3 +61,31 @@ async def test_metrics_and_unknown_paths() -> None:
     assert "talkwatch_articles_stored_total" in metrics.text
     assert missing.status_code == 404
     assert posted.status_code == 405
+
+
+def test_a_probe_still_open_at_shutdown_ends_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The process stops while a client has sent half a request: nothing is logged as an error."""
+
+    async def stop_with_a_probe_open() -> None:
+        server = await _serve({"scheduler_ok": True})
+        _reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"GET /healthz HTTP/1.1\r\n")  # and never the blank line
+        await writer.drain()
+        await asyncio.sleep(0.05)  # the server's handler is now waiting for the rest
+        await server.stop()
+        # asyncio.run cancels the handler still waiting, as at a real shutdown, and with it
+        # this task, which then closes the client's side.
+        asyncio.get_running_loop().create_task(_close_when_cancelled(writer))
+
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        asyncio.run(stop_with_a_probe_open())
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def _close_when_cancelled(writer: asyncio.StreamWriter) -> None:
+    try:
+        await asyncio.sleep(3600)
+    finally:
+        writer.close()
