@@ -28,7 +28,7 @@ class StoryStages:
 
     @property
     def knowledge_size(self) -> int:
-        """Documents known across every story's knowledge base (for /status)."""
+        """Sentences known across every story's knowledge base (for /status)."""
         return sum(stage.assessor.size for stage in self.stages)
 
     async def rebuild_knowledge(self) -> int:
