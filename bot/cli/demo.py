@@ -68,15 +68,19 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
         )
         async with AsyncExitStack() as stack:
             servers = [await stack.enter_async_context(ReplayServer(s.stream_dir)) for s in stories]
+            headings = []
             for demo, server in zip(stories, servers, strict=True):
                 name = write_story_folder(Path(tmp) / "stories", demo, server.feed_urls)
                 _introduce(demo, name, server, out)
+                headings.append(f"== story {name!r}, alerts to {demo.channel} ==\n\n")
             db = await build_store(demo_settings)
             stack.push_async_callback(db.dispose)
             ingest = await build_ingest(demo_settings, db)
             stack.push_async_callback(ingest.close)
             assessment = await build_assessment(demo_settings, db, Metrics())
-            tally = await _replay(ingest, assessment, servers, out)
+            tally = await _replay(
+                ingest, assessment, list(zip(headings, servers, strict=True)), out
+            )
     seconds = time.monotonic() - started
     out.write(
         f"\nDone in {seconds:.1f} s: {tally['articles']} articles, {tally['alerts']} alerts, "
@@ -96,7 +100,7 @@ def _introduce(demo: DemoStory, name: str, server: ReplayServer, out: TextIO) ->
 
 
 async def _replay(
-    ingest: Ingest, assessment: StoryStages, servers: list[ReplayServer], out: TextIO
+    ingest: Ingest, assessment: StoryStages, replays: list[tuple[str, ReplayServer]], out: TextIO
 ) -> dict[str, int]:
     """Each stream in turn, one article at a time; the first poll finds every feed empty."""
     delivery = Delivery(ingest.db, DryRunPublisher(out), DEMO_LIMITS)
@@ -107,8 +111,12 @@ async def _replay(
     await assessment.run()
     tally = {"articles": 0, "alerts": 0, "silent": 0, "messages": 0}
     titles: dict[str, str] = {}
-    steps = [server for server in servers for _ in server.articles]
-    for server in steps:
+    steps = [(heading, server) for heading, server in replays for _ in server.articles]
+    shown = ""
+    for heading, server in steps:
+        if heading != shown and len(replays) > 1:
+            out.write(heading)
+            shown = heading
         server.release_next(1)
         clock += timedelta(hours=1)
         await ingest.poll(clock)

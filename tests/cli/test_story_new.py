@@ -112,3 +112,14 @@ def test_feed_links_are_the_announced_feeds_only() -> None:
         ("", "https://news.example/world/rss"),
         ("A", "https://news.example/world/a.xml"),
     ]
+
+
+async def test_a_private_address_is_refused_without_fetch_allow_private(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    [seed, *_] = _serve_seeds(server)
+    settings = load_settings(STORIES_DIR=tmp_path, FETCH_ALLOW_PRIVATE=False)
+    with pytest.raises(ConfigError, match=r"no seed could be read \(http://127\.0\.0\.1"):
+        await new_story(settings, "xi", [seed], None, None)
+    assert server.log == [], "the address guard refuses before connecting"
+    assert not (tmp_path / "xi").exists()

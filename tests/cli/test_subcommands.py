@@ -28,6 +28,7 @@ def test_demo_prints_the_alerts_and_explains_each_silence(tmp_path: Path) -> Non
     assert out.count(" to @talkwatch_demo ---") == 6
     assert out.count(" to @talkwatch_demo_harwick ---") == 4
     assert "Dunmore Civil wins contract" in out.split("to @talkwatch_demo_harwick ---")[-1]
+    assert out.count("== story ") == 2
     assert "not relevant" in out
     assert "copy of" in out
     assert "Also:" in out
