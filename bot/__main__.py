@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         "--story", metavar="SLUG", help="judge by this configured story (see `talkwatch stories`)"
     )
     story = sub.add_parser(
-        "story", help="one story: check SLUG shows its shape before it goes live"
+        "story",
+        help="one story: new SLUG --from ... builds it; check SLUG shows its shape; purge SLUG",
     )
     story_actions = story.add_subparsers(dest="story_action", required=True, metavar="ACTION")
     check = story_actions.add_parser(
@@ -60,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
         "purge", help="delete a removed story's stored history (its folder must be gone)"
     )
     purge.add_argument("slug", metavar="SLUG")
+    new = story_actions.add_parser(
+        "new", help="write a story folder in STORIES_DIR from a few seed articles (pages or files)"
+    )
+    new.add_argument("slug", metavar="SLUG")
+    new.add_argument(
+        "--from",
+        dest="sources",
+        metavar="URL_OR_FILE",
+        nargs="+",
+        required=True,
+        help="seed articles: page URLs or text/HTML files",
+    )
+    new.add_argument("--name", help="the story's name (default: derived from the seeds)")
+    new.add_argument("--channel", metavar="@CHANNEL", help="where its alerts go")
     sub.add_parser("check-config", help="print every setting (secrets masked); fail if invalid")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
@@ -100,7 +115,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "stories": lambda: asyncio.run(commands.show_stories(settings)),
-        "story": lambda: commands.story_action(settings, args.story_action, args.slug),
+        "story": lambda: commands.story_action(settings, args.story_action, args.slug, args),
         "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
         "eval": lambda: commands.evaluate(settings, args.dataset, args.json, args.story),
         "check-config": lambda: commands.check_config(settings),

@@ -12,63 +12,75 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import Ingest, build_assessment, build_ingest, build_store
+from bot.cli.demo_stories import DemoStory, write_story_folder
 from bot.config.settings import Settings
 from bot.config.story_files import story_for
-from bot.domain import FeedSpec
 from bot.observe import Metrics
 from bot.pipeline.assess import AssessedArticle
 from bot.pipeline.deliver import Delivery, DeliveryLimits
 from bot.pipeline.fanout import StoryStages
 from bot.publish.channel import DryRunPublisher
-from bot.replay import ReplayServer, default_stream_dir
+from bot.replay import ReplayServer, default_stream_dir, second_stream_dir
 
 DEMO_CHANNEL = "@talkwatch_demo"
+# The second demo story (config/demo-second) alerts its own channel.
+SECOND_CHANNEL = "@talkwatch_demo_harwick"
+SECOND_SLUG = "harwick-bridge"
+FIRST_SLUG = "a-xi-call"  # sorts first: the default story
 # The demo prints to stdout, which has no flood limits worth waiting for.
 DEMO_LIMITS = DeliveryLimits(
     global_per_second=1000.0, private_gap_seconds=0.0, group_gap_seconds=0.0
 )
 
 
+def demo_stories(settings: Settings, stream_dir: Path | None) -> list[DemoStory]:
+    """The shipped story and the second demo story; or the one stream `--stream` names."""
+    if stream_dir is not None:
+        story = story_for(stream_dir, settings.corpus_dir, settings.topic_file)
+        return [DemoStory(FIRST_SLUG, stream_dir, story, DEMO_CHANNEL)]
+    first_dir, second_dir = default_stream_dir(), second_stream_dir()
+    first = story_for(first_dir, settings.corpus_dir, settings.topic_file)
+    second = story_for(second_dir, settings.corpus_dir, None)
+    return [
+        DemoStory(FIRST_SLUG, first_dir, first, DEMO_CHANNEL),
+        DemoStory(SECOND_SLUG, second_dir, second, SECOND_CHANNEL),
+    ]
+
+
 async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None = None) -> int:
     started = time.monotonic()
-    stream_dir = stream_dir or default_stream_dir()
-    story = story_for(stream_dir, settings.corpus_dir, settings.topic_file)
+    stories = demo_stories(settings, stream_dir)
     with tempfile.TemporaryDirectory(prefix="talkwatch-demo-") as tmp:
         demo_settings = settings.model_copy(
             update={
                 "database_url": f"sqlite:///{tmp}/demo.db",
-                "corpus_dir": story.corpus_dir,
-                # No topic file: a path that does not exist reads as an empty topic.
-                "topic_file": story.topic_file or Path(tmp) / "no-topic.toml",
                 "telegram_bot_token": None,
-                "telegram_channel": DEMO_CHANNEL,
-                "stories_dir": None,  # the demo watches its own story, not the configured ones
-                "fetch_allow_private": True,  # the replay server runs on 127.0.0.1
+                "telegram_channel": None,
+                "stories_dir": Path(tmp) / "stories",  # the demo's stories, not the configured
+                "fetch_allow_private": True,  # the replay servers run on 127.0.0.1
             }
         )
-        async with ReplayServer(stream_dir) as server:
-            feeds = [FeedSpec(name=name, url=url) for name, url in server.feed_urls]
-            out.write(
-                f"{story.describe()}\n"
-                f"Talkwatch demo: {len(server.articles)} sample articles from {len(feeds)} feeds "
-                f"served on {server.base_url}, replayed through the real pipeline in dry-run.\n"
-                f"Alerts are printed as the channel {DEMO_CHANNEL} would receive them.\n\n"
-            )
+        async with AsyncExitStack() as stack:
+            servers = [await stack.enter_async_context(ReplayServer(s.stream_dir)) for s in stories]
+            headings = []
+            for demo, server in zip(stories, servers, strict=True):
+                name = write_story_folder(Path(tmp) / "stories", demo, server.feed_urls)
+                _introduce(demo, name, server, out)
+                headings.append(f"== story {name!r}, alerts to {demo.channel} ==\n\n")
             db = await build_store(demo_settings)
-            try:
-                ingest = await build_ingest(demo_settings, db, feeds=feeds)
-                try:
-                    assessment = await build_assessment(demo_settings, db, Metrics())
-                    tally = await _replay(ingest, assessment, server, out)
-                finally:
-                    await ingest.close()
-            finally:
-                await db.dispose()
+            stack.push_async_callback(db.dispose)
+            ingest = await build_ingest(demo_settings, db)
+            stack.push_async_callback(ingest.close)
+            assessment = await build_assessment(demo_settings, db, Metrics())
+            tally = await _replay(
+                ingest, assessment, list(zip(headings, servers, strict=True)), out
+            )
     seconds = time.monotonic() - started
     out.write(
         f"\nDone in {seconds:.1f} s: {tally['articles']} articles, {tally['alerts']} alerts, "
@@ -77,9 +89,20 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
     return 0
 
 
+def _introduce(demo: DemoStory, name: str, server: ReplayServer, out: TextIO) -> None:
+    out.write(
+        f"{demo.story.describe()}\n"
+        f"Talkwatch demo, story {name!r}: {len(server.articles)} sample articles from "
+        f"{len(server.feed_urls)} feeds served on {server.base_url}, replayed through the real "
+        f"pipeline in dry-run.\nAlerts are printed as the channel {demo.channel} would receive "
+        "them.\n\n"
+    )
+
+
 async def _replay(
-    ingest: Ingest, assessment: StoryStages, server: ReplayServer, out: TextIO
+    ingest: Ingest, assessment: StoryStages, replays: list[tuple[str, ReplayServer]], out: TextIO
 ) -> dict[str, int]:
+    """Each stream in turn, one article at a time; the first poll finds every feed empty."""
     delivery = Delivery(ingest.db, DryRunPublisher(out), DEMO_LIMITS)
     # Each step is an hour on the poller's clock, so every feed is due again at once.
     clock = datetime.now(UTC)
@@ -88,7 +111,12 @@ async def _replay(
     await assessment.run()
     tally = {"articles": 0, "alerts": 0, "silent": 0, "messages": 0}
     titles: dict[str, str] = {}
-    for _ in range(len(server.articles)):
+    steps = [(heading, server) for heading, server in replays for _ in server.articles]
+    shown = ""
+    for heading, server in steps:
+        if heading != shown and len(replays) > 1:
+            out.write(heading)
+            shown = heading
         server.release_next(1)
         clock += timedelta(hours=1)
         await ingest.poll(clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
@@ -86,11 +87,26 @@ async def show_stories(settings: Settings) -> int:
     return 0
 
 
-def story_action(settings: Settings, action: str, slug: str) -> int:
-    """`talkwatch story check SLUG` or `talkwatch story purge SLUG`."""
+def story_action(
+    settings: Settings, action: str, slug: str, args: argparse.Namespace | None = None
+) -> int:
+    """`talkwatch story check SLUG`, `story purge SLUG` or `story new SLUG --from ...`."""
+    if action == "new" and args is not None:
+        return story_new(settings, slug, args.sources, args.name, args.channel)
     if action == "purge":
         return asyncio.run(story_purge(settings, slug))
     return story_check(settings, slug)
+
+
+def story_new(
+    settings: Settings, slug: str, sources: list[str], name: str | None, channel: str | None
+) -> int:
+    """Build a story folder from seed articles and print what it will watch for."""
+    from bot.cli.story_new import new_story
+
+    for line in asyncio.run(new_story(settings, slug, sources, name, channel)):
+        print(line)
+    return 0
 
 
 async def story_purge(settings: Settings, slug: str) -> int:

@@ -36,6 +36,11 @@ _STORY_KEYS = frozenset({"name", "channel", "topic", "feeds"})
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
+def is_slug(value: str) -> bool:
+    """Whether `value` can name a story folder (and be typed in /subscribe SLUG)."""
+    return bool(_SLUG.match(value))
+
+
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
     """One story as configured: what it is about, what it polls, where it alerts."""

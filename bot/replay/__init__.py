@@ -23,6 +23,7 @@ from bot.replay.stream import (
     default_stream_dir,
     load_feeds,
     load_stream,
+    second_stream_dir,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "default_stream_dir",
     "load_feeds",
     "load_stream",
+    "second_stream_dir",
 ]

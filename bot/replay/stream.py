@@ -63,6 +63,11 @@ def default_stream_dir() -> Path:
     return config_dir() / "demo"
 
 
+def second_stream_dir() -> Path:
+    """The demo's second story (config/demo-second): its stream, corpus and topic."""
+    return config_dir() / "demo-second"
+
+
 def load_feeds(stream_dir: Path) -> list[StreamFeed]:
     """Read `feeds.json`; an unknown style is a mistake in the stream, so it raises."""
     raw = json.loads((stream_dir / "feeds.json").read_text(encoding="utf-8"))

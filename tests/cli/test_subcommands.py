@@ -21,8 +21,14 @@ def test_demo_prints_the_alerts_and_explains_each_silence(tmp_path: Path) -> Non
     result = talkwatch("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.count("-> fresh development, alert:") == 6
-    assert out.count("-> silent:") == 6
+    # Two stories at once: the shipped one (six alerts), the Harwick Bridge one (four).
+    assert out.count("-> fresh development, alert:") == 10
+    assert out.count("-> silent:") == 9
+    assert out.count("--- dry run: message ") == 10
+    assert out.count(" to @talkwatch_demo ---") == 6
+    assert out.count(" to @talkwatch_demo_harwick ---") == 4
+    assert "Dunmore Civil wins contract" in out.split("to @talkwatch_demo_harwick ---")[-1]
+    assert out.count("== story ") == 2
     assert "not relevant" in out
     assert "copy of" in out
     assert "Also:" in out

@@ -1,0 +1,60 @@
+"""The demo's stories as story folders: each demo stream's corpus, topic, feeds and channel.
+
+The demo runs the real multi-story pipeline, so each stream it replays becomes
+a story folder in a throw-away STORIES_DIR, exactly as an operator would write
+one: the corpus copied, the topic file's keys under [topic], the replay
+server's feeds as the story's own [[feeds]].
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.config.story_files import Story
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStory:
+    """One replayed stream: its story (corpus and topic), slug and channel."""
+
+    slug: str
+    stream_dir: Path
+    story: Story
+    channel: str
+
+
+def write_story_folder(root: Path, demo: DemoStory, feeds: list[tuple[str, str]]) -> str:
+    """Write `root/slug/` (corpus/ and story.toml); return the story's name."""
+    folder = root / demo.slug
+    shutil.copytree(demo.story.corpus_dir, folder / "corpus")
+    topic = _topic_data(demo.story.topic_file)
+    name = str(topic.pop("name", "") or demo.stream_dir.name)
+    lines = [f"name = {json.dumps(name)}", f"channel = {json.dumps(demo.channel)}", ""]
+    lines += _topic_lines(topic)
+    for feed_name, url in feeds:
+        lines += ["[[feeds]]", f"name = {json.dumps(feed_name)}", f"url = {json.dumps(url)}", ""]
+    (folder / "story.toml").write_text("\n".join(lines), encoding="utf-8")
+    return name
+
+
+def _topic_data(topic_file: Path | None) -> dict[str, Any]:
+    if topic_file is None or not topic_file.is_file():
+        return {}
+    with topic_file.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _topic_lines(topic: dict[str, Any]) -> list[str]:
+    """The topic file's keys as story.toml's [topic] table (strings, lists and sub-tables)."""
+    lines = ["[topic]"]
+    tables = {key: value for key, value in topic.items() if isinstance(value, dict)}
+    lines += [f"{key} = {json.dumps(value)}" for key, value in topic.items() if key not in tables]
+    for key, table in tables.items():
+        lines.append(f"[topic.{key}]")
+        lines += [f"{json.dumps(side)} = {json.dumps(value)}" for side, value in table.items()]
+    return [*lines, ""]
