@@ -15,6 +15,7 @@ search costs milliseconds. `published` is passed in; no clock is read.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -186,20 +187,26 @@ def _numerics(sentence: str, published: date | None) -> list[DateMention]:
 
 
 def _month_days(sentence: str, published: date | None) -> list[DateMention]:
-    result = []
-    for m in _MONTH_DAY.finditer(sentence):
-        month = MONTHS[m.group(1).rstrip(".").lower()]
-        mention = _span_of(m, month, m.group(2), m.group(3), m.group(4), published)
-        if mention:
-            result.append(mention)
-    return result
+    """'May 16', 'May 16 and 17', 'May 12,2023': month first."""
+    return _written_days(_MONTH_DAY.finditer(sentence), (1, 2, 3, 4), published)
 
 
 def _day_months(sentence: str, published: date | None) -> list[DateMention]:
+    """'16-17 May', '19. May 2023', '24 Jul, 2024': day first."""
+    return _written_days(_DAY_MONTH.finditer(sentence), (3, 1, 2, 4), published)
+
+
+def _written_days(
+    matches: Iterator[re.Match[str]], groups: tuple[int, int, int, int], published: date | None
+) -> list[DateMention]:
+    """Day spans from matches whose groups hold (month, first day, last day, year)."""
+    month_at, first_at, last_at, year_at = groups
     result = []
-    for m in _DAY_MONTH.finditer(sentence):
-        month = MONTHS[m.group(3).rstrip(".").lower()]
-        mention = _span_of(m, month, m.group(1), m.group(2), m.group(4), published)
+    for m in matches:
+        month = MONTHS[m.group(month_at).rstrip(".").lower()]
+        mention = _span_of(
+            m, month, m.group(first_at), m.group(last_at), m.group(year_at), published
+        )
         if mention:
             result.append(mention)
     return result
