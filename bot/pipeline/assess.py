@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -48,6 +49,10 @@ async def rebuild_knowledge(db: Database, assessor: Assessor, fingerprint: str =
     return await KnowledgeMemory(db, assessor, fingerprint).rebuild()
 
 
+def _always() -> bool:
+    return True
+
+
 class Pipeline:
     """Runs assess -> record over what ingest stored; one instance per process, one run at a time.
 
@@ -78,11 +83,21 @@ class Pipeline:
     async def rebuild_knowledge(self) -> int:
         return await self.memory.rebuild()
 
-    async def run(self) -> list[AssessedArticle]:
-        """Assess every pending article, oldest first, until none is left."""
+    async def refresh_knowledge(self) -> int:
+        """Catch up with verdicts stored by others (on taking over the story's lease)."""
         async with self._lock:
-            done = await self._assess_all_pending()
-            await self.memory.save_if_due(datetime.now(UTC))
+            return await self.memory.refresh()
+
+    async def run(self, still_ours: Callable[[], bool] = _always) -> list[AssessedArticle]:
+        """Assess every pending article, oldest first, until none is left.
+
+        `still_ours` is asked before each article: a worker whose lease on the
+        story lapsed stops at once, leaving the rest to the new holder.
+        """
+        async with self._lock:
+            done = await self._assess_all_pending(still_ours)
+            if still_ours():
+                await self.memory.save_if_due(datetime.now(UTC))
             return done
 
     async def save_knowledge(self) -> None:
@@ -90,16 +105,18 @@ class Pipeline:
         async with self._lock:
             await self.memory.save_if_due(datetime.now(UTC), force=True)
 
-    async def _assess_all_pending(self) -> list[AssessedArticle]:
+    async def _assess_all_pending(self, still_ours: Callable[[], bool]) -> list[AssessedArticle]:
         done: list[AssessedArticle] = []
-        while batch := await pending_articles(self.db, story_id=self.story_id):
+        while still_ours() and (batch := await pending_articles(self.db, story_id=self.story_id)):
             for article in batch:
+                if not still_ours():
+                    break
                 done.append(await self._assess_one(article))
         return done
 
     async def _assess_one(self, article: StoredArticle) -> AssessedArticle:
         verdict = await self._verdict(article)
-        now = datetime.now(UTC)
+        now = self.memory.next_mark_time(datetime.now(UTC))
         development_id = await self._record(article, verdict, now)
         await save_verdict(self.db, article.id, verdict, now=now, story_id=self.story_id)
         learn(self.assessor, article.document, verdict)

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 
 from bot.pipeline.assess import AssessedArticle, Pipeline
+from bot.pipeline.coordination import Hold, Worker, story_lease
+
+
+def _still_held(worker: Worker, lease: str) -> bool:
+    return worker.holds(lease, datetime.now(UTC))
 
 
 @dataclass
@@ -34,11 +41,25 @@ class StoryStages:
     async def rebuild_knowledge(self) -> int:
         return sum([await stage.rebuild_knowledge() for stage in self.stages])
 
-    async def run(self) -> list[AssessedArticle]:
-        """Each story's pending articles; the verdicts of all stories, story by story."""
+    async def run(self, worker: Worker | None = None) -> list[AssessedArticle]:
+        """Each story's pending articles; the verdicts of all stories, story by story.
+
+        With a `worker`, only the stories whose assessment lease it holds or
+        can take now: a story it has just taken over first learns what the
+        previous holder assessed.
+        """
         done: list[AssessedArticle] = []
         for stage in self.stages:
-            done += await stage.run()
+            if worker is None:
+                done += await stage.run()
+                continue
+            lease = story_lease(stage.story_id)
+            hold = await worker.take(lease, datetime.now(UTC))
+            if hold is Hold.NOT_OURS:
+                continue
+            if hold is Hold.NEW:
+                await stage.refresh_knowledge()
+            done += await stage.run(partial(_still_held, worker, lease))
         return done
 
     async def save_knowledge(self) -> None:

@@ -38,10 +38,11 @@ from bot.ingest.identity import is_web_url, mask_url
 from bot.ingest.lifeline import die_with_parent
 from bot.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from bot.ingest.schedule import base_interval, hint_seconds, next_check_at, next_success_at
+from bot.pipeline.coordination import new_worker_id
 from bot.pipeline.fulltext import PageReader
 from bot.store.articles import NewArticle, store_articles, unseen
 from bot.store.db import Database
-from bot.store.feeds import FeedState, due_feeds, list_feeds, record_polls
+from bot.store.feeds import FeedState, claim_due_feeds, list_feeds, record_polls
 from bot.store.feeds import PollRecord as Record
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,14 @@ class Poller:
         policy: PollPolicy | None = None,
         *,
         parser: Executor | None = None,
+        holder: str | None = None,
+        claim_seconds: float | None = None,
     ) -> None:
         self.db, self.fetcher = db, fetcher
+        # Who claims the due feeds, and for how long: a worker's heartbeat renews its
+        # claims (bot/pipeline/coordination.py); a one-shot poll claims for a whole poll.
+        self.holder = holder or new_worker_id()
+        self.claim_seconds = claim_seconds or FEED_DEADLINE_SECONDS + 30
         # Without a process pool, two parse threads: more would only fight the event
         # loop for the GIL and hold more documents in memory at once.
         self._own_parser: ThreadPoolExecutor | None = None
@@ -99,7 +106,7 @@ class Poller:
         """Start the due feeds (every feed with `everything`); report those finished by `wait`."""
         now = now or datetime.now(UTC)
         outcomes = self._collect()
-        feeds = await (list_feeds(self.db) if everything else due_feeds(self.db, now))
+        feeds = await (list_feeds(self.db) if everything else self._claim_due(now))
         if not self.tasks:
             self.pages.forget()
         for feed in feeds:
@@ -111,6 +118,10 @@ class Poller:
         if any(o.status is FeedStatus.OK for o in outcomes):
             give_back_memory()
         return PollReport(tuple(outcomes))
+
+    async def _claim_due(self, now: datetime) -> list[FeedState]:
+        """The due feeds no other worker is polling, claimed for this one."""
+        return await claim_due_feeds(self.db, now, self.holder, ttl=self.claim_seconds)
 
     def _collect(self) -> list[FeedOutcome]:
         done = [feed_id for feed_id, task in self.tasks.items() if task.done()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import bot.assess
@@ -57,12 +57,36 @@ class KnowledgeMemory:
     learned_until: Watermark | None = None
     unsaved: int = 0
 
+    ready: bool = False
+
     async def rebuild(self) -> int:
         """Bring the assessor up to the last stored verdict; returns how many were replayed."""
         snapshot = await load_snapshot(self.db, self.fingerprint)
         if snapshot is not None:
             restore_knowledge(self.assessor, snapshot.data)
             self.learned_until = snapshot.learned_until
+        replayed = await self._replay()
+        self.unsaved = replayed
+        self.ready = True
+        log.info(
+            "knowledge base ready",
+            extra={"from_snapshot": snapshot is not None, "replayed": replayed},
+        )
+        return replayed
+
+    async def refresh(self) -> int:
+        """Learn the verdicts other workers stored since ours (a rebuild the first time).
+
+        A worker taking over a story's lease calls this before assessing: the
+        knowledge base then holds everything assessed by whoever held it before.
+        """
+        if not self.ready:
+            return await self.rebuild()
+        replayed = await self._replay()
+        self.unsaved += replayed
+        return replayed
+
+    async def _replay(self) -> int:
         replayed = 0
         async for document, verdict, mark in verdict_history(
             self.db, self.learned_until, story_id=self.story_id
@@ -70,12 +94,19 @@ class KnowledgeMemory:
             learn(self.assessor, document, verdict)
             self.learned_until = mark
             replayed += 1
-        self.unsaved = replayed
-        log.info(
-            "knowledge base ready",
-            extra={"from_snapshot": snapshot is not None, "replayed": replayed},
-        )
         return replayed
+
+    def next_mark_time(self, now: datetime) -> datetime:
+        """`now`, or just after the last verdict learned if a clock is behind.
+
+        Replay order is by verdict time: whichever worker assesses next, its
+        verdicts must sort after the ones it learned, even across hosts whose
+        clocks differ a little.
+        """
+        last = self.learned_until
+        if last is not None and now <= last.assessed_at:
+            return last.assessed_at + timedelta(microseconds=1)
+        return now
 
     def learned(self, mark: Watermark) -> None:
         """A verdict was learned live; `mark` is its place in replay order."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from bot.domain import FeedSpec, FeedStatus
 from bot.store.db import Database
@@ -172,6 +172,42 @@ async def due_feeds(db: Database, now: datetime) -> list[FeedState]:
         return [_state(row) for row in await session.scalars(query)]
 
 
+async def claim_due_feeds(
+    db: Database, now: datetime, holder: str, *, ttl: float, limit: int | None = None
+) -> list[FeedState]:
+    """Due feeds nobody is polling, claimed for `holder` until `ttl` from now; oldest first.
+
+    One statement: on PostgreSQL the candidate rows are locked with SKIP LOCKED,
+    so workers claiming at the same moment split the due feeds between them
+    instead of waiting for each other; SQLite has one writer at a time anyway.
+    A claim ends when the poll is recorded (`record_polls`), or lapses with the
+    holder's heartbeat, when another worker takes the feed over.
+    """
+    free = (
+        FeedRow.lease_holder.is_(None)
+        | (FeedRow.lease_holder == holder)
+        | (FeedRow.lease_expires_at < now)
+    )
+    candidates = (
+        select(FeedRow.id)
+        .where(FeedRow.next_check_at <= now, free)
+        .order_by(FeedRow.next_check_at, FeedRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    async with db.session() as session:
+        rows = await session.scalars(
+            update(FeedRow)
+            .where(FeedRow.id.in_(candidates))
+            .values(lease_holder=holder, lease_expires_at=now + timedelta(seconds=ttl))
+            .returning(FeedRow)
+            .execution_options(synchronize_session=False)
+        )
+        claimed = [_state(row) for row in rows]
+    return sorted(claimed, key=lambda feed: (feed.next_check_at, feed.id))
+
+
 async def next_due_at(db: Database) -> datetime | None:
     """When the next feed is due (None without feeds), for `poll-once`'s report."""
     async with db.session() as session:
@@ -195,6 +231,7 @@ def _apply(row: FeedRow, record: PollRecord) -> None:
     row.last_status = record.status.value
     row.last_checked_at = record.checked_at
     row.next_check_at = record.next_check_at
+    row.lease_holder = row.lease_expires_at = None  # the poll is over: the claim ends
     if record.status is FeedStatus.FAILED:
         row.error_count += 1
         row.last_error = record.error
