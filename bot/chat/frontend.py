@@ -36,20 +36,34 @@ class Chat:
     def __init__(self, link: TelegramLink, services: ChatServices) -> None:
         self.app: ChatApplication = build_application(link, services)
 
-    async def start(self) -> None:
+    async def start(self, lead: bool = True) -> None:
         await self.app.initialize()
         if self.app.post_init is not None:
             await self.app.post_init(self.app)
+        if lead:
+            await self.lead()
+        await self.app.start()
+
+    async def follow(self) -> None:
+        updater = self.app.updater
+        if updater is not None and updater.running:
+            try:
+                await asyncio.wait_for(updater.stop(), UPDATER_STOP_SECONDS)
+            except (TimeoutError, TelegramError):
+                pass
+
+    async def lead(self) -> None:
         updater = self.app.updater
         if updater is None:
             raise RuntimeError("the command application has no updater")
+        if updater.running:
+            return
         try:
             await updater.start_polling(
                 allowed_updates=["message", "my_chat_member"], error_callback=_polling_failed
             )
         except InvalidToken:
             raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram rejected this token") from None
-        await self.app.start()
         log.info("telegram bot started", extra={"bot": self.app.bot.username})
 
     async def stop(self) -> None:

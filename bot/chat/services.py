@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.store.db import Database
 
@@ -47,6 +48,7 @@ class ChatServices:
     last_poll: Callable[[], datetime | None]
     started_at: datetime
     stories: tuple[StoryChoice, ...] = ()
+    workers: Any = None
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
