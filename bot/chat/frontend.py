@@ -47,10 +47,8 @@ class Chat:
     async def follow(self) -> None:
         updater = self.app.updater
         if updater is not None and updater.running:
-            try:
+            with contextlib.suppress(TimeoutError, TelegramError):
                 await asyncio.wait_for(updater.stop(), UPDATER_STOP_SECONDS)
-            except (TimeoutError, TelegramError):
-                pass
 
     async def lead(self) -> None:
         updater = self.app.updater
