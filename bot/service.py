@@ -361,7 +361,7 @@ async def _beat(worker: Worker, chat: Chat | None) -> None:
 
 async def _leave(worker: Worker) -> None:
     try:
-        await asyncio.wait_for(worker.leave(), LEAVE_GRACE_SECONDS)
+        await asyncio.wait_for(worker.leave(datetime.now(UTC)), LEAVE_GRACE_SECONDS)
     except Exception as exc:  # the leases then lapse on their own, a few seconds later
         log.warning("could not release leases at shutdown: %s", type(exc).__name__)
 
