@@ -135,6 +135,25 @@ async def _migrate(conn: AsyncConnection) -> None:
             await conn.commit()
 
 
+# Any fixed number: the configuration syncs of workers starting together take turns.
+_PG_SYNC_LOCK = 7_316_220_502
+
+
+async def take_turns(session: AsyncSession) -> None:
+    """Serialise this transaction with every other configuration sync (PostgreSQL).
+
+    Workers starting together each make the feeds and stories tables follow the
+    same files: read-then-insert in two transactions at once would insert a row
+    twice. On PostgreSQL an advisory lock is the transaction's and ends with it;
+    on SQLite a write that changes nothing takes the database's one write lock
+    before the reads (other writers wait on the busy timeout).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SELECT pg_advisory_xact_lock({_PG_SYNC_LOCK})"))
+    else:
+        await session.execute(text("UPDATE app_state SET key = key WHERE 0"))
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
