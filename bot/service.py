@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import (
     Ingest,
     build_assessment,

@@ -248,9 +248,7 @@ def test_compose_publishes_the_fixed_inside_port_whatever_health_port_says() -> 
 
 
 def test_compose_extra_workers_share_the_database_and_can_be_scaled() -> None:
-    services = parse_compose((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))[
-        "services"
-    ]
+    services = parse_compose((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
     worker, talkwatch = services["worker"], services["talkwatch"]
     assert worker["profiles"] == ["workers"]  # off unless asked for
     assert worker["environment"]["DATABASE_URL"] == talkwatch["environment"]["DATABASE_URL"]
