@@ -92,7 +92,8 @@ class RunningProcess:
     process: asyncio.subprocess.Process
     health: str
     stderr: list[str] = field(default_factory=list)
-    reader: asyncio.Task[None] | None = None
+    stdout: list[str] = field(default_factory=list)
+    readers: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
     async def start(
@@ -103,8 +104,11 @@ class RunningProcess:
             tmp_path, *args, database_url=database_url, HEALTH_PORT=str(port), **settings
         )
         running = cls(process, f"http://127.0.0.1:{port}")
-        assert process.stderr is not None
-        running.reader = asyncio.create_task(collect(process.stderr, running.stderr))
+        assert process.stderr is not None and process.stdout is not None
+        running.readers = [
+            asyncio.create_task(collect(process.stderr, running.stderr)),
+            asyncio.create_task(collect(process.stdout, running.stdout)),
+        ]
         return running
 
     async def healthy(self) -> bool:
@@ -121,5 +125,5 @@ class RunningProcess:
             self.process.kill()
             await self.process.wait()
         self.kill()  # nothing may outlive the test
-        if self.reader is not None:
-            await asyncio.wait_for(self.reader, timeout=10)
+        if self.readers:
+            await asyncio.wait_for(asyncio.gather(*self.readers), timeout=10)
