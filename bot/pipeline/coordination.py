@@ -15,6 +15,7 @@ role and holds every lease; nothing changes for it but a few small writes.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 import socket
@@ -27,6 +28,7 @@ from bot.errors import ConfigError
 from bot.store import Database
 from bot.store.leases import (
     heartbeat,
+    live_workers,
     reap_dead_workers,
     register_worker,
     release_all,
@@ -142,6 +144,12 @@ class Worker:
         """Whether the lease is ours right now (our last beat is younger than the ttl)."""
         fresh = self.beat_at is not None and now - self.beat_at < timedelta(seconds=self.ttl)
         return fresh and name in self.held
+
+    async def share_of(self, total: int, role: Role, now: datetime) -> int:
+        """This worker's fair part of `total` leases among the live workers playing `role`."""
+        workers = await live_workers(self.db, now=now, ttl=self.ttl)
+        peers = max(1, sum(role.value in w.roles for w in workers))
+        return math.ceil(total / peers)
 
     async def give_up(self, names: Iterable[str]) -> None:
         for name in list(names):
