@@ -219,6 +219,14 @@ async def test_killing_each_lease_holder_in_turn_hands_its_work_over(fleet: Flee
     await wait_for(lambda: fleet.replies(4242), TAKEOVER_SECONDS + 10, "an answer after the kill")
     assert time.monotonic() - killed_at < TAKEOVER_SECONDS + 5
 
+    # The one left polls every feed, those the dead were polling included.
+    before = {path: fleet.feeds.hits[path] for path in _feed_paths(fleet)}
+    await wait_for(
+        lambda: all(fleet.feeds.hits[p] > before[p] for p in before),
+        TAKEOVER_SECONDS,
+        "every feed polled by the survivor",
+    )
+
     # Whoever is left delivers everything, once.
     await wait_for(lambda: len(fleet.channel_posts()) >= developments, 60, "every alert posted")
     await settled(fleet)
