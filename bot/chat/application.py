@@ -16,8 +16,9 @@ import logging
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.chat.commands import COMMANDS, Context, admin_only, answer, gatekeeper, unknown
+from bot.chat.commands import COMMANDS, unknown
 from bot.chat.context import CONTEXT_TYPES, ChatApplication
+from bot.chat.replies import Context, admin_only, answer, gatekeeper
 from bot.chat.services import ChatServices
 from bot.publish.channel import TelegramLink, TelegramPublisher
 
