@@ -170,6 +170,7 @@ async def status(update: Update, context: Context) -> None:
         knowledge=services.knowledge_size(),
         uptime=now - services.started_at,
         paused=await state.is_paused(services.db),
+        workers=await services.workers() if services.workers else None,
     )
     await answer(update, context, text)
 
@@ -252,7 +253,7 @@ COMMANDS: tuple[Command, ...] = (
         "timeline", "the developments in order, with dates and links: /timeline [story]", timeline
     ),
     Command("sources", "outlets seen, with article and alert counts: /sources [story]", sources),
-    Command("status", "feeds, last poll, today's figures, uptime", status),
+    Command("status", "feeds, last poll, today's figures, uptime, workers", status),
     Command("feeds", "feeds and their state (admins)", feeds, admin=True),
     Command("addfeed", "add a feed: /addfeed [story] <url> (admins)", addfeed, admin=True),
     Command(
