@@ -83,3 +83,23 @@ async def test_a_leader_and_a_follower_meet_no_conflict(
     assert fake_api.count("getUpdates") >= 3
     assert fake_api.count("getUpdates", 409) == 0
     assert len(fake_api.sent(USER)) == 3
+
+
+async def test_a_handover_between_two_workers_meets_no_conflict(
+    fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
+) -> None:
+    services = chat_services(sqlite_database, feed_admin)
+    async with (
+        running_chat(fake_api, services) as first,
+        running_chat(fake_api, services, lead=False) as second,
+    ):
+        assert await answered(fake_api, "/start") == 1
+        await first.follow()  # it lost the updates lease: it stops before the other leads
+        await second.lead()
+        assert (first.polling, second.polling) == (False, True)
+        assert await answered(fake_api, "/stories") == 2
+        await second.follow()
+        await first.lead()
+        assert await answered(fake_api, "/start") == 3
+    assert fake_api.count("getUpdates", 409) == 0
+    assert len(fake_api.sent(USER)) == 3
