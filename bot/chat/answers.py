@@ -10,10 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.publish.render import TELEGRAM_LIMIT, esc, format_time, link, shorten, visible_length
+from bot.store.leases import WorkerInfo
 from bot.store.queries import DevelopmentView, FeedView, OutletStats, StatusFigures
 from bot.store.search import SearchHit
 
 TITLE_LIMIT = 160
+# /status stays a glance: past this many, workers are counted, not listed.
+MAX_WORKERS_SHOWN = 10
 
 
 def fit(header: str, lines: Sequence[str], footer: str = "") -> str:
@@ -122,7 +125,9 @@ def status_text(
     knowledge: int,
     uptime: timedelta,
     paused: bool,
+    workers: Sequence[WorkerInfo] | None = None,
 ) -> str:
+    """/status; `workers` (None: one process, nothing to list) are the live ones."""
     poll = last_poll or figures.last_poll
     lines = [
         "<b>Status</b>",
@@ -134,7 +139,23 @@ def status_text(
     ]
     if paused:
         lines.append("<b>Alerts are paused</b> (/resume to send them)")
+    if workers is not None:
+        lines.extend(_workers_lines(workers))
     return "\n".join(lines)
+
+
+def _workers_lines(workers: Sequence[WorkerInfo]) -> list[str]:
+    """How many workers are alive, and per worker its roles, leases and feeds in hand."""
+    lines = [f"Workers: {len(workers)} alive"]
+    for worker in workers[:MAX_WORKERS_SHOWN]:
+        roles = esc(", ".join(worker.roles) or "no roles")
+        leases = esc(shorten(", ".join(worker.leases), 120)) if worker.leases else "no leases"
+        feeds = f"{worker.feeds_polling} feed{'' if worker.feeds_polling == 1 else 's'}"
+        ident = esc(shorten(worker.id, 60))
+        lines.append(f"• <code>{ident}</code> ({roles}): {leases}; polling {feeds}")
+    if len(workers) > MAX_WORKERS_SHOWN:
+        lines.append(f"<i>… and {len(workers) - MAX_WORKERS_SHOWN} more</i>")
+    return lines
 
 
 def feeds_text(feeds: Sequence[FeedView]) -> str:

@@ -4,101 +4,32 @@
 application registers it, /help and the client menu show it, and the admin
 check is applied from it. Handlers are thin and defensive: arguments are
 validated and length-capped, every echo of user text is escaped, and answers
-go out through the `Publisher` (bot/publish/channel.py), whose failures are
-values, paced by the token's budget behind alerts and by the chat's gap, so
-nothing a user types can crash the bot, run as markup, or crowd out alerts.
+go out through `answer` (bot/chat/replies.py), paced by the token's budget
+behind alerts and by the chat's gap, so nothing a user types can crash the
+bot, run as markup, or crowd out alerts.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, time
-from functools import wraps
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import answers
 from bot.chat.choosing import Chosen, named_story, stories_text, story_usage
-from bot.chat.context import ChatContext
-from bot.chat.flood import Admission
-from bot.publish.channel import Outcome
-from bot.publish.pacing import Priority
+from bot.chat.replies import Context, Handler, answer
 from bot.publish.render import esc, shorten
 from bot.store import queries, search, state, subscriptions
 from bot.store.story_table import DEFAULT_STORY_ID
 
-log = logging.getLogger(__name__)
 MAX_LATEST = 20
 DEFAULT_LATEST = 5
 MAX_QUERY_CHARS = 200
 _COUNT = re.compile(r"[0-9]{1,6}")
 ADDFEED_USAGE = "Usage: /addfeed [story] &lt;url&gt; (an http:// or https:// feed URL)"
-
-# A 429 on a reply is waited out once if it is this short; else the answer is dropped.
-MAX_REPLY_RETRY_SECONDS = 5.0
-FLOOD_NOTICE = "You are sending commands faster than I can answer. I'll answer again in a minute."
-
-Context = ChatContext
-Handler = Callable[[Update, ChatContext], Coroutine[Any, Any, None]]
-
-
-async def answer(update: Update, context: Context, text: str) -> None:
-    """Reply in the chat that asked: after the chat's gap, from the budget behind alerts."""
-    chat = update.effective_chat
-    publisher = context.state.publisher
-    if chat is None or publisher is None:
-        return
-    chat_id = str(chat.id)
-    await asyncio.sleep(context.state.spacing.reserve(chat_id))
-    budget = context.state.budget
-    for _attempt in range(2):
-        if budget is not None:
-            await budget.wait(Priority.REPLY)
-        result = await publisher.send(chat_id, text)
-        wait = result.retry_after or 0.0
-        if result.outcome is not Outcome.RETRY_AFTER or wait > MAX_REPLY_RETRY_SECONDS:
-            break
-        if budget is not None:
-            budget.hold(wait)
-    if result.outcome is not Outcome.SENT:
-        log.warning("reply not sent", extra={"chat": chat_id, "error": result.error})
-
-
-async def gatekeeper(update: Update, context: Context) -> None:
-    """Runs before every handler: a user over their budget gets one notice, then silence."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or not (message.text or "").startswith("/"):
-        return
-    if context.services.is_admin(user.id):
-        return
-    admission = context.state.gate.admit(user.id)
-    if admission is Admission.ANSWER:
-        return
-    if admission is Admission.NOTICE:
-        log.warning("user sends commands too fast; answering again later", extra={"user": user.id})
-        await answer(update, context, FLOOD_NOTICE)
-    raise ApplicationHandlerStop
-
-
-def admin_only(handler: Handler) -> Handler:
-    """Refuse politely unless the user is one of TELEGRAM_ADMIN_IDS."""
-
-    @wraps(handler)
-    async def guarded(update: Update, context: Context) -> None:
-        user = update.effective_user
-        if not context.services.is_admin(user.id if user else None):
-            await answer(update, context, "Sorry, only the bot's admins can do that.")
-            return
-        await handler(update, context)
-
-    return guarded
 
 
 def parse_count(args: list[str], *, default: int, most: int) -> int | None:
@@ -239,6 +170,7 @@ async def status(update: Update, context: Context) -> None:
         knowledge=services.knowledge_size(),
         uptime=now - services.started_at,
         paused=await state.is_paused(services.db),
+        workers=await services.workers() if services.workers else None,
     )
     await answer(update, context, text)
 
@@ -321,7 +253,7 @@ COMMANDS: tuple[Command, ...] = (
         "timeline", "the developments in order, with dates and links: /timeline [story]", timeline
     ),
     Command("sources", "outlets seen, with article and alert counts: /sources [story]", sources),
-    Command("status", "feeds, last poll, today's figures, uptime", status),
+    Command("status", "feeds, last poll, today's figures, uptime, workers", status),
     Command("feeds", "feeds and their state (admins)", feeds, admin=True),
     Command("addfeed", "add a feed: /addfeed [story] <url> (admins)", addfeed, admin=True),
     Command(

@@ -1,7 +1,8 @@
 """The typed context every command handler receives (PTB's `ContextTypes`).
 
 `ChatState` is the application's `bot_data`: the services, the publisher, the
-token's send budget and the flood gate, set once by `build_application`.
+token's send budget, the flood gate and the bot's public id (for claiming
+updates), set once by `build_application`.
 Handlers read `context.services` instead of a string key plus an isinstance check.
 """
 
@@ -28,6 +29,8 @@ class ChatState:
     budget: Pacer | None = None
     gate: FloodGate = field(default_factory=FloodGate)
     spacing: ChatSpacing = field(default_factory=ChatSpacing)
+    bot_id: int = 0  # the number before the token's colon: public, unlike the token
+    claims: int = 0  # updates this process has claimed (old claims are pruned every N)
 
 
 class ChatContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], ChatState]):

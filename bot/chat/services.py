@@ -7,12 +7,12 @@ how the feed store is written; `build_chat` in bot/app.py wires them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.store.db import Database
+from bot.store.leases import WorkerInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,8 @@ class ChatServices:
     - `last_poll()` is when the poller last ran (None before the first poll).
     - `started_at` is when the process started (for the uptime in /status).
     - `stories` are the configured stories, the default first; empty means the one story.
+    - `workers()` are the live workers sharing the database, for /status (e.g.
+      `live_workers` of bot/store/leases.py); None lists none (one process alone).
     """
 
     db: Database
@@ -48,7 +50,7 @@ class ChatServices:
     last_poll: Callable[[], datetime | None]
     started_at: datetime
     stories: tuple[StoryChoice, ...] = ()
-    workers: Any = None
+    workers: Callable[[], Awaitable[Sequence[WorkerInfo]]] | None = None
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids

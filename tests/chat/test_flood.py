@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.chat.commands import FLOOD_NOTICE
 from bot.chat.flood import BURST, PER_MINUTE, Admission, FloodGate
+from bot.chat.replies import FLOOD_NOTICE
 from tests.support.chat_fakes import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.waiting import wait_until

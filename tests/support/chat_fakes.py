@@ -1,11 +1,19 @@
-"""Fakes for the chat tests: the admin and user ids, and the feed-administration callables."""
+"""Fakes for the chat tests: the admin and user ids, the feed-administration callables,
+and a command bot of its own against the fake Bot API (one per simulated worker)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices
+from bot.observe import quiet_request_logs
+from bot.publish.channel import TelegramLink
+from bot.publish.pacing import ChatSpacing
 from bot.store import Database
+from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 
 ADMIN = 1001
 USER = 2002
@@ -50,3 +58,22 @@ def chat_services(db: Database, feeds: FeedAdmin) -> ChatServices:
         last_poll=lambda: None,
         started_at=datetime.now(UTC),
     )
+
+
+@asynccontextmanager
+async def running_chat(
+    api: FakeBotAPI, services: ChatServices, *, lead: bool = True
+) -> AsyncIterator[Chat]:
+    """A worker's command bot: its own link (Bot, budget) to the fake API, started, then
+    stopped. Two of these on one fake API are two processes sharing a token."""
+    quiet_request_logs()
+    link = TelegramLink.open(TOKEN, api.base_url, rate=30.0, connections=4)
+    await link.start()
+    chat = Chat(link, services)
+    chat.app.bot_data.spacing = ChatSpacing(private_gap=0.2)  # the fake allows 5/s per chat
+    try:
+        await chat.start(lead=lead)
+        yield chat
+    finally:
+        await chat.stop()
+        await link.close()

@@ -5,18 +5,25 @@ getUpdates (long polling), sendMessage, editMessageText, setMyCommands,
 getMyCommands, deleteWebhook, ... and refuses what Telegram refuses:
 broken HTML entities and texts over 4096 characters (400), flood beyond the
 configured caps (429 with retry_after), blocked users (403), migrated groups
-(400 with migrate_to_chat_id). Every request is logged for assertions, and
-updates (users typing commands) can be injected. Runs in a background thread
-so it is independent of the event loop under test (and of a killed client).
+(400 with migrate_to_chat_id), and a second consumer of the token's updates:
+a getUpdates arriving while another is still in progress is a 409 Conflict.
+As on Telegram, a getUpdates with `offset` confirms every update before it, and
+confirmed updates are never sent again (`rewind` plays a consumer that died
+before confirming). Every request is logged for assertions, and updates (users
+typing commands) can be injected. Runs in a background thread so it is
+independent of the event loop under test (and of a killed client).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import select
+import socket
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,6 +33,15 @@ from tests.support.telegram_html import EntityError, utf16_length, visible_text
 
 BOT_ID = 7_000_000_001
 TOKEN = f"{BOT_ID}:AAFakeTokenForTestsOnly_0123456789ab"
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+# A poll whose client hung up a moment ago is not a rival yet to be noticed: the
+# server waits this long for it to end before answering a newcomer with 409.
+CONFLICT_GRACE_SECONDS = 0.3
+# How often a held long poll looks whether its client hung up (a cancelled poll).
+HANGUP_CHECK_SECONDS = 0.05
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
     "markup are exactly the same as a current content and reply markup of the message"
@@ -83,6 +99,8 @@ class FakeBotAPI:
         self._per_chat: dict[int, deque[float]] = defaultdict(deque)
         self._closing = False
         self._next_update = 1
+        self._confirmed = 0  # updates below this id were confirmed by an offset
+        self._polls: set[object] = set()  # getUpdates requests in progress
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -122,6 +140,13 @@ class FakeBotAPI:
         """The owner revoked the token in @BotFather: from now on every request is a 401."""
         with self._lock:
             self.token = "revoked"
+            self._lock.notify_all()
+
+    def rewind(self, update_id: int) -> None:
+        """Unconfirm updates from `update_id` on: their consumer took them and died
+        before its next getUpdates confirmed them, so Telegram sends them again."""
+        with self._lock:
+            self._confirmed = min(self._confirmed, update_id)
             self._lock.notify_all()
 
     def release_sends(self) -> None:
@@ -170,7 +195,14 @@ class FakeBotAPI:
             return sum(1 for c in self.calls if c.method == method and status in (None, c.status))
 
     # -- request handling --------------------------------------------------------------------
-    def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self,
+        token: str,
+        method: str,
+        params: dict[str, Any],
+        gone: Callable[[], bool] = lambda: False,
+    ) -> tuple[int, dict[str, Any]]:
+        """Answer one request; `gone()` tells whether its client has hung up meanwhile."""
         status, body = 200, {"ok": True, "result": None}
         try:
             if token != self.token:
@@ -178,7 +210,7 @@ class FakeBotAPI:
             status_override = self._injected_failure(method)
             if status_override:
                 raise ApiError(status_override, "Internal Server Error")
-            body["result"] = self._dispatch(method, params)
+            body["result"] = self._dispatch(method, params, gone)
         except ApiError as exc:
             status = exc.code
             body = {"ok": False, "error_code": exc.code, "description": exc.description}
@@ -193,7 +225,7 @@ class FakeBotAPI:
             failures = self.fail_next.get(method)
             return failures.pop(0) if failures else None
 
-    def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
+    def _dispatch(self, method: str, params: dict[str, Any], gone: Callable[[], bool]) -> Any:
         simple = {
             "getMe": lambda: _bot_user(),
             "deleteWebhook": lambda: True,
@@ -209,23 +241,45 @@ class FakeBotAPI:
             self.commands = json.loads(params.get("commands", "[]"))
             return True
         if method == "getUpdates":
-            return self._get_updates(params)
+            return self._get_updates(params, gone)
         if method == "sendMessage":
             return self._send_message(params)
         if method == "editMessageText":
             return self._edit_message(params)
         raise ApiError(404, "Not Found")
 
-    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _get_updates(
+        self, params: dict[str, Any], gone: Callable[[], bool]
+    ) -> list[dict[str, Any]]:
+        """Long polling by one consumer at a time; a rival gets 409 and confirms nothing."""
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 30.0)
         with self._lock:
-            while True:
-                ready = [u for u in self.updates if u["update_id"] >= offset]
-                revoked = self.token == "revoked"
-                if ready or revoked or self._closing or time.monotonic() >= deadline:
-                    return ready[: int(params.get("limit") or 100)]
-                self._lock.wait(max(0.0, deadline - time.monotonic()))
+            self._refuse_rival()
+            poll = object()
+            self._polls.add(poll)
+            try:
+                self._confirmed = max(self._confirmed, offset)
+                while True:
+                    ready = [u for u in self.updates if u["update_id"] >= self._confirmed]
+                    revoked = self.token == "revoked"
+                    if ready or revoked or self._closing or time.monotonic() >= deadline:
+                        return ready[: int(params.get("limit") or 100)]
+                    if gone():  # a cancelled poll: its consumer stopped polling
+                        raise ApiError(499, "Client Closed Request")
+                    left = deadline - time.monotonic()
+                    self._lock.wait(max(0.0, min(left, HANGUP_CHECK_SECONDS)))
+            finally:
+                self._polls.discard(poll)
+                self._lock.notify_all()
+
+    def _refuse_rival(self) -> None:
+        """409 while another getUpdates is in progress (after a grace for a hung-up one)."""
+        until = time.monotonic() + CONFLICT_GRACE_SECONDS
+        while self._polls and not self._closing and time.monotonic() < until:
+            self._lock.wait(max(0.0, until - time.monotonic()))
+        if self._polls and not self._closing:
+            raise ApiError(409, CONFLICT)
 
     def _target(self, params: dict[str, Any]) -> Chat:
         raw = str(params.get("chat_id", ""))
@@ -356,6 +410,19 @@ def _params(handler: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
     return {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
 
 
+def _hung_up(connection: socket.socket) -> bool:
+    """Whether the client closed the connection while its request is held.
+
+    An HTTP/1.1 client sends nothing more before its answer, so a readable socket
+    with nothing to read is one the client closed (PTB cancelling a long poll).
+    """
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
 def _handler(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -370,7 +437,10 @@ def _handler(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
             _, _, rest = self.path.partition("/bot")
             token, _, method = rest.partition("/")
             try:
-                status, payload = api.handle(token, method, _params(self, body))
+                params = _params(self, body)
+                status, payload = api.handle(
+                    token, method, params, gone=lambda: _hung_up(self.connection)
+                )
             except ApiError as exc:
                 status, payload = (
                     exc.code,
