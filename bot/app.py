@@ -41,6 +41,7 @@ from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
+from bot.store.send_slots import SendSlots
 from bot.store.story_table import link_feed, link_story_feeds, sync_stories
 
 log = logging.getLogger(__name__)
@@ -185,11 +186,17 @@ def _channel(settings: Settings, story: StoryConfig) -> str | None:
     return story.channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
 
 
-def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink | None:
-    """The Bot and rate budget of the configured token; None in dry-run (no token)."""
+def build_telegram(
+    settings: Settings, limits: DeliveryLimits, db: Database | None = None
+) -> TelegramLink | None:
+    """The Bot and rate budget of the configured token; None in dry-run (no token).
+
+    With `db`, the budget is shared with every process on that database when it
+    is PostgreSQL (see `build_delivery`), replies included, from the start.
+    """
     if settings.telegram_bot_token is None:
         return None
-    return TelegramLink.open(
+    link = TelegramLink.open(
         settings.telegram_bot_token.get_secret_value(),
         settings.telegram_api_base_url,
         rate=limits.global_per_second,
@@ -198,14 +205,31 @@ def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink |
             private_gap=limits.private_gap_seconds, group_gap=limits.group_gap_seconds
         ),
     )
+    if db is not None and db.dialect == "postgresql" and not link.shared:
+        link.share(SendSlots(db))
+    return link
 
 
 def build_delivery(
     db: Database, link: TelegramLink | None, metrics: Metrics, limits: DeliveryLimits
 ) -> Delivery:
-    """The outbox worker: through the token's Bot and budget, or printed in dry-run."""
+    """The outbox worker: through the token's Bot and budget, or printed in dry-run.
+
+    On PostgreSQL the token's budget is shared through the database (`send_slots`)
+    with every other process delivering or answering with it, so together they stay
+    within Telegram's limits; this process's own pacer still orders its alerts before
+    its replies. PostgreSQL is what several workers run on, and there the two small
+    writes per message (the chat's slot and the token's, about 1.5x a `SELECT 1`
+    round trip each) are negligible against 28 messages a second. On SQLite, one
+    process is the norm (README), and every reservation would take the file's one
+    write lock, twice per message, queueing behind the poller's commits: the
+    in-process pacing is used alone (`TelegramLink.share` works there too, should
+    two processes ever deliver from one file).
+    """
     if link is None:
         return Delivery(db, DryRunPublisher(), limits, on_sent=metrics.record_delivery)
+    if db.dialect == "postgresql" and not link.shared:
+        link.share(SendSlots(db))  # also covers the replies of a link built without `db`
     return Delivery(
         db,
         TelegramPublisher(link.bot),
