@@ -38,7 +38,7 @@ from bot.pipeline.fanout import StoryStages
 from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool, probe_feed
 from bot.pipeline.memory import knowledge_fingerprint
 from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
-from bot.publish.pacing import ChatSpacing
+from bot.publish.pacing import MAX_SHARED_WAIT_SECONDS, ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 from bot.store.send_slots import SendSlots
@@ -206,7 +206,7 @@ def build_telegram(
         ),
     )
     if db is not None and db.dialect == "postgresql" and not link.shared:
-        link.share(SendSlots(db))
+        link.share(SendSlots(db), max_wait=min(MAX_SHARED_WAIT_SECONDS, limits.lease_seconds / 4))
     return link
 
 
@@ -218,18 +218,21 @@ def build_delivery(
     On PostgreSQL the token's budget is shared through the database (`send_slots`)
     with every other process delivering or answering with it, so together they stay
     within Telegram's limits; this process's own pacer still orders its alerts before
-    its replies. PostgreSQL is what several workers run on, and there the two small
-    writes per message (the chat's slot and the token's, about 1.5x a `SELECT 1`
-    round trip each) are negligible against 28 messages a second. On SQLite, one
-    process is the norm (README), and every reservation would take the file's one
-    write lock, twice per message, queueing behind the poller's commits: the
-    in-process pacing is used alone (`TelegramLink.share` works there too, should
-    two processes ever deliver from one file).
+    its replies. PostgreSQL is what several workers run on, and there the one small
+    write statement per message (the chat's slot and the token's; about twice a
+    `SELECT 1` round trip, measured in the README) adds latency to messages that
+    overlap anyway, not a limit on 28 messages a second. On SQLite, one process is
+    the norm (README), and every reservation would take the file's one write lock,
+    queueing behind the poller's commits: the in-process pacing is used alone
+    (`TelegramLink.share` works there too, should two processes ever deliver from
+    one file).
     """
     if link is None:
         return Delivery(db, DryRunPublisher(), limits, on_sent=metrics.record_delivery)
     if db.dialect == "postgresql" and not link.shared:
-        link.share(SendSlots(db))  # also covers the replies of a link built without `db`
+        # (also covers the replies of a link built without `db`) A claimed row waits for
+        # its shared slots after its lease check: a quarter of the lease at most.
+        link.share(SendSlots(db), max_wait=min(MAX_SHARED_WAIT_SECONDS, limits.lease_seconds / 4))
     return Delivery(
         db,
         TelegramPublisher(link.bot),

@@ -28,7 +28,14 @@ The order of operations is what makes restarts safe:
 Edits (a development's revision grew: "Also: outlet") are idempotent, so they
 need no claim: an edit repeated after a crash answers "not modified".
 
-Failure policy: 429 waits `retry_after` (and holds all sending that long);
+Pacing: this process's `Pacer` and `ChatSpacing` space its own sends; with
+several processes on one token, the Bot's transport also takes each message's
+shared slots (bot/publish/pacing.py `SharedBudget`, wired by bot/app.py). That
+wait comes after `_send_claimed`'s lease check, so it is capped at a quarter of
+the lease (30 s at most; answered as a 429 beyond it): it cannot outlast a lease.
+
+Failure policy: 429 waits `retry_after` (and holds all sending that long, in
+every process sharing the token);
 5xx, timeouts and network errors retry with exponential backoff up to
 `max_attempts`; 400 is logged with the offending text and failed for good;
 403 fails every message to that chat and deactivates its subscription; a

@@ -42,7 +42,13 @@ from telegram.error import (
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.errors import ConfigError, TalkwatchError
-from bot.publish.pacing import ChatSpacing, Pacer, SharedBudget, SlotBook
+from bot.publish.pacing import (
+    MAX_SHARED_WAIT_SECONDS,
+    ChatSpacing,
+    Pacer,
+    SharedBudget,
+    SlotBook,
+)
 
 log = logging.getLogger(__name__)
 
@@ -298,12 +304,17 @@ class TelegramLink:
         """Whether this token's messages also draw from a budget other processes share."""
         return self.transport.shared is not None
 
-    def share(self, book: SlotBook) -> None:
+    def share(self, book: SlotBook, *, max_wait: float = MAX_SHARED_WAIT_SECONDS) -> None:
         """From now on every message of this token, alert or reply, also takes its slots
         from `book`, which every process sending with the token sees (and a 429 holds
-        the token there for all of them)."""
+        the token there for all of them). A message whose slots are further than
+        `max_wait` away is answered as a 429 instead, without reaching Telegram."""
         self.transport.shared = SharedBudget(
-            book, self.bot.token, interval=self.budget.interval, chat_gap=self.spacing.gap
+            book,
+            self.bot.token,
+            interval=self.budget.interval,
+            chat_gap=self.spacing.gap,
+            max_wait=max_wait,
         )
 
     async def start(self) -> None:

@@ -26,7 +26,7 @@ import heapq
 import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Protocol
 
@@ -43,7 +43,8 @@ GROUP_GAP_SECONDS = 3.0  # 20 per minute in a group or channel
 SHARED_GAP_MARGIN_SECONDS = 0.1
 # The longest a message waits for its shared slots before the sender is told to come
 # back later instead (as if Telegram had answered 429). Well under half the delivery
-# lease (120 s), which a claimed row may spend between its lease check and the request.
+# lease (120 s): a claimed row spends this wait after its lease check (bot/app.py
+# lowers it to a quarter of a shorter lease).
 MAX_SHARED_WAIT_SECONDS = 30.0
 # A reservation that takes longer than this is given up: the message goes on the
 # in-process pacing alone (see `SharedBudget`). A healthy one takes about a millisecond.
@@ -169,9 +170,12 @@ class Reservation(Protocol):
 class SlotBook(Protocol):
     """Send slots every process of a token sees (bot/store/send_slots.py implements it)."""
 
-    async def reserve(self, key: str, gap: float, *, now: float, within: float) -> Reservation:
-        """Take `key`'s next slot (at least `gap` after the one before) if it is at most
-        `within` seconds after `now`; else take nothing and answer when it would be."""
+    async def reserve(
+        self, wanted: Sequence[tuple[str, float]], *, now: float, within: float
+    ) -> Sequence[Reservation]:
+        """For each (key, gap): take the key's next slot (at least `gap` after the one
+        before) if it is at most `within` seconds after `now`, else take nothing and
+        answer when it would be; one atomic statement, answers in the order asked."""
         ...
 
     async def hold(self, key: str, until: float) -> None:
@@ -186,13 +190,17 @@ def token_digest(token: str) -> str:
 
 
 class SharedBudget:
-    """The cross-process half of a token's budget: its chat's slot, then the token's slot.
+    """The cross-process half of a token's budget: its chat's slot and the token's slot.
 
-    The chat's slot comes first, because only a slot taken last can be used on time:
-    had the token's slot been taken first, a message waiting for its chat would use
-    it late and crowd the second it lands in. A refusal (the token is held after a
-    429, or the chat's queue across processes is longer than `max_wait`) takes
-    nothing and tells the sender when to come back.
+    Both are taken in one statement, and when the chat is free by the token's slot
+    (the usual case) the message goes at that slot, with nothing more between the
+    reservation and the request. When the chat is busy (another process's message
+    to it is due first), the token's slot just taken would be used late, crowding
+    the second the message lands in, so it is left unused (a slot wasted costs
+    1/28 s) and the token's slot is taken again once the chat's slot has come.
+    A refusal (the token is held after a 429, or the chat's queue across processes
+    is longer than `max_wait`) takes nothing more and tells the sender when to
+    come back.
 
     The database failing (or answering slower than `RESERVE_TIMEOUT_SECONDS`) must
     neither lose nor double a message, so it fails open: the message goes at the
@@ -227,14 +235,33 @@ class SharedBudget:
 
     async def admit(self, chat_id: str) -> float:
         """Wait for this message's shared slots: 0 when it may go now, else the seconds
-        after which to try again (nothing was taken; the sender must not send)."""
-        chat = (self.key(chat_id), self._chat_gap(chat_id) + SHARED_GAP_MARGIN_SECONDS)
-        for key, gap in (chat, (self.key(), self._interval)):
-            wait, taken = await self._reserve(key, gap)
-            if not taken:
-                return max(wait, gap)
-            if wait > 0:
-                await asyncio.sleep(wait)
+        after which to try again (nothing more was taken; the sender must not send).
+
+        The waits together stay within `max_wait` (plus the reservations' own time):
+        a delivery has checked its row's lease before this wait begins.
+        """
+        started = self._clock()
+        chat_gap = self._chat_gap(chat_id) + SHARED_GAP_MARGIN_SECONDS
+        both = await self._reserve([(self.key(chat_id), chat_gap), (self.key(), self._interval)])
+        if both is None:
+            return 0.0
+        (chat, chat_wait), (token, token_wait) = both
+        if not chat.reserved:
+            return max(chat_wait, chat_gap)
+        if not token.reserved:
+            return max(token_wait, self._interval)
+        if chat.at <= token.at + self._interval:  # the chat is free by the token's slot
+            await _sleep(max(chat_wait, token_wait))
+            return 0.0
+        await _sleep(chat_wait)  # the chat is busy: the token's slot goes unused
+        within = max(0.0, self._max_wait - (self._clock() - started))
+        again = await self._reserve([(self.key(), self._interval)], within)
+        if again is None:
+            return 0.0
+        ((token, token_wait),) = again
+        if not token.reserved:
+            return max(token_wait, self._interval)
+        await _sleep(token_wait)
         return 0.0
 
     async def hold(self, seconds: float) -> None:
@@ -247,20 +274,22 @@ class SharedBudget:
         else:
             self._recovered()
 
-    async def _reserve(self, key: str, gap: float) -> tuple[float, bool]:
-        """Seconds until the slot, and whether it was taken. A failing book counts
-        as a slot taken now: the in-process pacing alone decides."""
+    async def _reserve(
+        self, wanted: list[tuple[str, float]], within: float | None = None
+    ) -> list[tuple[Reservation, float]] | None:
+        """Each reservation with the seconds until its slot; None when the book fails
+        (the in-process pacing alone decides, see the class)."""
         now = self._clock()
+        within = self._max_wait if within is None else within
         try:
             async with asyncio.timeout(RESERVE_TIMEOUT_SECONDS):
-                slot = await self._book.reserve(key, gap, now=now, within=self._max_wait)
+                slots = await self._book.reserve(wanted, now=now, within=within)
         except Exception as exc:  # any fault of the shared half falls back
             self._failed(exc)
-            return 0.0, True
+            return None
         self._recovered()
-        if not slot.reserved:
-            return slot.at - now, False
-        return slot.at - self._clock(), True
+        after = self._clock()
+        return [(slot, slot.at - (after if slot.reserved else now)) for slot in slots]
 
     def _failed(self, exc: Exception) -> None:
         if not self._failing:
@@ -274,3 +303,8 @@ class SharedBudget:
         if self._failing:
             self._failing = False
             log.info("shared send budget answers again")
+
+
+async def _sleep(seconds: float) -> None:
+    if seconds > 0:
+        await asyncio.sleep(seconds)

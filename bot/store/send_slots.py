@@ -1,16 +1,17 @@
 """Send slots: the rate budget of a bot token, shared by every process that sends with it.
 
 Each key (a token overall, or one chat of it) is one row holding its next free
-slot in epoch seconds. Reserving is GCRA in one atomic upsert per key:
+slot in epoch seconds. Reserving is GCRA in one atomic upsert per key (a
+message's two keys, its chat's and its token's, go in one statement):
 
-    INSERT INTO send_slots (key, next_at) VALUES (:key, :now + :gap)
+    INSERT INTO send_slots (key, next_at) VALUES (:key, :now + :gap), ...
     ON CONFLICT (key) DO UPDATE
         SET next_at = CASE WHEN send_slots.next_at > :now THEN send_slots.next_at ELSE :now END
-                      + :gap
+                      + (excluded.next_at - :now)           -- the row's own gap
         WHERE send_slots.next_at <= :now + :within
-    RETURNING next_at
+    RETURNING key, next_at
 
-The caller's slot is `next_at - gap`; two callers, in any processes, can never
+A caller's slot is `next_at - gap`; two callers, in any processes, can never
 get slots closer than `gap`, because the row lock (PostgreSQL) or the write
 lock (SQLite) orders the upserts. The `WHERE` refuses a slot further than
 `within` seconds away without taking it (no row comes back), so callers that
@@ -25,12 +26,12 @@ need clocks in step (NTP), as skew between them shortens the gaps by as much.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, select, text
+from sqlalchemy import case, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database
 from bot.store.models import SendSlotRow
@@ -52,26 +53,43 @@ class SendSlots:
         self._postgres = db.dialect == "postgresql"
         self._insert: Any = postgresql.insert if self._postgres else sqlite.insert
 
-    async def reserve(self, key: str, gap: float, *, now: float, within: float) -> Slot:
-        """Take `key`'s next slot if it is at most `within` seconds after `now`.
+    async def reserve(
+        self, wanted: Sequence[tuple[str, float]], *, now: float, within: float
+    ) -> list[Slot]:
+        """Take the next slot of each (key, gap) that is at most `within` seconds after
+        `now`, in one statement; the answers in the order asked.
 
-        Refused, nothing changes and the answer is the slot the key would give
+        A refused key changes nothing, and its answer is the slot it would give
         (so the caller knows how long to stay away).
         """
-        proposed = self._insert(SendSlotRow).values(key=key, next_at=now + gap)
+        gaps = dict(wanted)
+        proposed = self._insert(SendSlotRow).values(
+            [{"key": key, "next_at": now + gap} for key, gap in sorted(gaps.items())]
+        )  # keys in one order everywhere: two processes' statements never deadlock
         later = case((SendSlotRow.next_at > now, SendSlotRow.next_at), else_=now)
         statement = proposed.on_conflict_do_update(
             index_elements=["key"],
-            set_={"next_at": later + gap},
+            set_={"next_at": later + (proposed.excluded.next_at - now)},  # + the row's gap
             where=SendSlotRow.next_at <= now + within,
-        ).returning(SendSlotRow.next_at)
-        async with self._db.session() as session:
-            await self._no_flush_wait(session)
-            taken = (await session.execute(statement)).scalar_one_or_none()
-            if taken is not None:
-                return Slot(taken - gap, reserved=True)
-            busy = await session.scalar(select(SendSlotRow.next_at).where(SendSlotRow.key == key))
-        return Slot(max(busy if busy is not None else now, now), reserved=False)
+        ).returning(SendSlotRow.key, SendSlotRow.next_at)
+        async with self._db.engine.connect() as conn:
+            # One statement, committed on its own: a single round trip, and the row
+            # locks (PostgreSQL) or the write lock (SQLite) held only while it runs.
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            taken = {key: at - gaps[key] for key, at in await conn.execute(statement)}
+            refused = [key for key in gaps if key not in taken]
+            busy: dict[str, float] = {}
+            if refused:
+                rows = await conn.execute(
+                    select(SendSlotRow.key, SendSlotRow.next_at).where(SendSlotRow.key.in_(refused))
+                )
+                busy = {key: at for key, at in rows}
+        return [
+            Slot(taken[key], reserved=True)
+            if key in taken
+            else Slot(max(busy.get(key, now), now), reserved=False)
+            for key, _ in wanted
+        ]
 
     async def hold(self, key: str, until: float) -> None:
         """No slot of `key` before `until` (Telegram answered 429 with retry_after)."""
@@ -80,13 +98,6 @@ class SendSlots:
             index_elements=["key"],
             set_={"next_at": case((SendSlotRow.next_at > until, SendSlotRow.next_at), else_=until)},
         )
-        async with self._db.session() as session:
-            await self._no_flush_wait(session)
-            await session.execute(statement)
-
-    async def _no_flush_wait(self, session: AsyncSession) -> None:
-        """On PostgreSQL, commit without waiting for the WAL flush: a slot lost in a
-        database crash costs nothing (at worst one early message), and the flush
-        was most of a reservation's time (measured in the README)."""
-        if self._postgres:
-            await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        async with self._db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(statement)

@@ -45,9 +45,10 @@ async def test_two_processes_reserving_for_one_chat_get_slots_a_gap_apart(
     database: Database, other: Database
 ) -> None:
     books = [SendSlots(database), SendSlots(other)] * 6
-    slots = await asyncio.gather(
-        *(b.reserve("t:chat:-1001", GROUP_GAP, now=NOW, within=60) for b in books)
+    answers = await asyncio.gather(
+        *(b.reserve([("t:chat:-1001", GROUP_GAP)], now=NOW, within=60) for b in books)
     )
+    slots = [slot for (slot,) in answers]
     assert all(s.reserved for s in slots)
     starts = [s.at for s in slots]
     assert spaced(starts, GROUP_GAP)
@@ -59,10 +60,10 @@ async def test_the_token_key_spaces_thirty_a_second_across_both(
     database: Database, other: Database
 ) -> None:
     books = [SendSlots(database), SendSlots(other)] * 30
-    slots = await asyncio.gather(
-        *(b.reserve("t:global", GLOBAL_GAP, now=NOW, within=60) for b in books)
+    answers = await asyncio.gather(
+        *(b.reserve([("t:global", GLOBAL_GAP)], now=NOW, within=60) for b in books)
     )
-    starts = sorted(s.at for s in slots)
+    starts = sorted(slot.at for (slot,) in answers)
     assert spaced(starts, GLOBAL_GAP)
     # so no one-second window holds more than 30 of the 60 (floats: a hair under a second)
     assert max(sum(1 for s in starts if t <= s < t + 1.0 - 1e-6) for t in starts) == 30
@@ -72,12 +73,30 @@ async def test_a_slot_further_than_the_caller_will_wait_is_refused_and_not_taken
     database: Database,
 ) -> None:
     book = SendSlots(database)
+    chat = [("t:chat:-1001", GROUP_GAP)]
     for _ in range(3):
-        await book.reserve("t:chat:-1001", GROUP_GAP, now=NOW, within=60)
-    refused = await book.reserve("t:chat:-1001", GROUP_GAP, now=NOW, within=5)
+        await book.reserve(chat, now=NOW, within=60)
+    (refused,) = await book.reserve(chat, now=NOW, within=5)
     assert (refused.reserved, refused.at) == (False, NOW + 3 * GROUP_GAP)
-    again = await book.reserve("t:chat:-1001", GROUP_GAP, now=NOW, within=60)
+    (again,) = await book.reserve(chat, now=NOW, within=60)
     assert (again.reserved, again.at) == (True, NOW + 3 * GROUP_GAP)  # the refusal took nothing
+
+
+async def test_a_messages_two_keys_are_taken_in_one_statement_each_with_its_gap(
+    database: Database, other: Database
+) -> None:
+    wanted = [("t:chat:-1001", GROUP_GAP), ("t:global", GLOBAL_GAP)]
+    answers = await asyncio.gather(
+        *(SendSlots(db).reserve(wanted, now=NOW, within=60) for db in [database, other] * 3)
+    )
+    chats = sorted(chat.at for chat, _ in answers)
+    tokens = sorted(token.at for _, token in answers)
+    assert chats == pytest.approx([NOW + n * GROUP_GAP for n in range(6)])
+    assert tokens == pytest.approx([NOW + n * GLOBAL_GAP for n in range(6)])
+    # a held token refuses the message while its chat's slot is still taken
+    await SendSlots(database).hold("t:global", NOW + 100)
+    chat, token = await SendSlots(other).reserve(wanted, now=NOW, within=60)
+    assert (chat.reserved, token.reserved, token.at) == (True, False, NOW + 100)
 
 
 async def test_a_hold_after_429_delays_the_other_process(
@@ -85,7 +104,7 @@ async def test_a_hold_after_429_delays_the_other_process(
 ) -> None:
     await SendSlots(database).hold("t:global", NOW + 10)
     await SendSlots(database).hold("t:global", NOW + 4)  # a shorter hold never shortens one
-    slot = await SendSlots(other).reserve("t:global", GLOBAL_GAP, now=NOW + 1, within=30)
+    (slot,) = await SendSlots(other).reserve([("t:global", GLOBAL_GAP)], now=NOW + 1, within=30)
     assert (slot.reserved, slot.at) == (True, NOW + 10)
 
     hold_a = SharedBudget(SendSlots(database), TOKEN, interval=GLOBAL_GAP, chat_gap=lambda _: 1.0)
