@@ -38,10 +38,11 @@ from bot.pipeline.fanout import StoryStages
 from bot.pipeline.ingest import Poller, PollPolicy, make_parse_pool, probe_feed
 from bot.pipeline.memory import knowledge_fingerprint
 from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
-from bot.publish.pacing import ChatSpacing
+from bot.publish.pacing import MAX_SHARED_WAIT_SECONDS, ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
 from bot.store.leases import WorkerInfo
+from bot.store.send_slots import SendSlots
 from bot.store.story_table import link_feed, link_story_feeds, sync_stories
 
 log = logging.getLogger(__name__)
@@ -205,11 +206,17 @@ def _channel(settings: Settings, story: StoryConfig) -> str | None:
     return story.channel or (DRY_RUN_CHANNEL if settings.dry_run else None)
 
 
-def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink | None:
-    """The Bot and rate budget of the configured token; None in dry-run (no token)."""
+def build_telegram(
+    settings: Settings, limits: DeliveryLimits, db: Database | None = None
+) -> TelegramLink | None:
+    """The Bot and rate budget of the configured token; None in dry-run (no token).
+
+    With `db`, the budget is shared with every process on that database when it
+    is PostgreSQL (see `build_delivery`), replies included, from the start.
+    """
     if settings.telegram_bot_token is None:
         return None
-    return TelegramLink.open(
+    link = TelegramLink.open(
         settings.telegram_bot_token.get_secret_value(),
         settings.telegram_api_base_url,
         rate=limits.global_per_second,
@@ -218,14 +225,40 @@ def build_telegram(settings: Settings, limits: DeliveryLimits) -> TelegramLink |
             private_gap=limits.private_gap_seconds, group_gap=limits.group_gap_seconds
         ),
     )
+    if db is not None and db.dialect == "postgresql" and not link.shared:
+        link.share(SendSlots(db), max_wait=min(MAX_SHARED_WAIT_SECONDS, limits.lease_seconds / 4))
+    return link
 
 
 def build_delivery(
-    db: Database, link: TelegramLink | None, metrics: Metrics, limits: DeliveryLimits
+    db: Database,
+    link: TelegramLink | None,
+    metrics: Metrics,
+    limits: DeliveryLimits,
+    holder: str | None = None,
 ) -> Delivery:
-    """The outbox worker: through the token's Bot and budget, or printed in dry-run."""
+    """The outbox worker: through the token's Bot and budget, or printed in dry-run.
+
+    On PostgreSQL the token's budget is shared through the database (`send_slots`)
+    with every other process delivering or answering with it, so together they stay
+    within Telegram's limits; this process's own pacer still orders its alerts before
+    its replies. PostgreSQL is what several workers run on, and there the one small
+    write statement per message (the chat's slot and the token's; about twice a
+    `SELECT 1` round trip, measured in the README) adds latency to messages that
+    overlap anyway, not a limit on 28 messages a second. On SQLite, one process is
+    the norm (README), and every reservation would take the file's one write lock,
+    queueing behind the poller's commits: the in-process pacing is used alone
+    (`TelegramLink.share` works there too, should two processes ever deliver from
+    one file).
+    """
     if link is None:
-        return Delivery(db, DryRunPublisher(), limits, on_sent=metrics.record_delivery)
+        return Delivery(
+            db, DryRunPublisher(), limits, on_sent=metrics.record_delivery, holder=holder
+        )
+    if db.dialect == "postgresql" and not link.shared:
+        # (also covers the replies of a link built without `db`) A claimed row waits for
+        # its shared slots after its lease check: a quarter of the lease at most.
+        link.share(SendSlots(db), max_wait=min(MAX_SHARED_WAIT_SECONDS, limits.lease_seconds / 4))
     return Delivery(
         db,
         TelegramPublisher(link.bot),
@@ -233,6 +266,7 @@ def build_delivery(
         pacer=link.budget,
         spacing=link.spacing,
         on_sent=metrics.record_delivery,
+        holder=holder,
     )
 
 

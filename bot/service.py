@@ -199,7 +199,7 @@ async def _run(settings: Settings, process: _Process, stop: asyncio.Event) -> No
             process.assessment = assessment
             stack.push_async_callback(_save_knowledge, assessment)
         limits = DeliveryLimits()
-        link = build_telegram(settings, limits) if roles & {Role.DELIVER, Role.BOT} else None
+        link = build_telegram(settings, limits, db) if roles & {Role.DELIVER, Role.BOT} else None
         chat = await _start_chat(settings, process, stack, link, stop)
         jobs = process.jobs = Jobs()
         stack.push_async_callback(_stop_roles, jobs, chat)
@@ -212,7 +212,7 @@ async def _run(settings: Settings, process: _Process, stop: asyncio.Event) -> No
                 lambda: _tick(poller, assessment, worker, process.metrics),
             )
         if Role.DELIVER in roles:
-            delivery = build_delivery(db, link, process.metrics, limits)
+            delivery = build_delivery(db, link, process.metrics, limits, holder=worker.id)
             jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
         jobs.start()
         log.info(

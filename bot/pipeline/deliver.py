@@ -28,7 +28,14 @@ The order of operations is what makes restarts safe:
 Edits (a development's revision grew: "Also: outlet") are idempotent, so they
 need no claim: an edit repeated after a crash answers "not modified".
 
-Failure policy: 429 waits `retry_after` (and holds all sending that long);
+Pacing: this process's `Pacer` and `ChatSpacing` space its own sends; with
+several processes on one token, the Bot's transport also takes each message's
+shared slots (bot/publish/pacing.py `SharedBudget`, wired by bot/app.py). That
+wait comes after `_send_claimed`'s lease check, so it is capped at a quarter of
+the lease (30 s at most; answered as a 429 beyond it): it cannot outlast a lease.
+
+Failure policy: 429 waits `retry_after` (and holds all sending that long, in
+every process sharing the token);
 5xx, timeouts and network errors retry with exponential backoff up to
 `max_attempts`; 400 is logged with the offending text and failed for good;
 403 fails every message to that chat and deactivates its subscription; a
@@ -101,10 +108,13 @@ class Delivery:
         pacer: Pacer | None = None,
         spacing: ChatSpacing | None = None,
         on_sent: Callable[[float], None] | None = None,
+        holder: str | None = None,
     ) -> None:
         """`pacer` and `spacing` are the token's, when replies share them (alerts go first);
-        `on_sent` hears each new message's seconds from enqueue to Telegram (metrics)."""
+        `on_sent` hears each new message's seconds from enqueue to Telegram (metrics);
+        `holder` is the worker claiming rows, so its death hands them back at once."""
         self._db = db
+        self._holder = holder
         self._on_sent = on_sent
         self._publisher = publisher
         self._limits = limits or DeliveryLimits()
@@ -247,7 +257,7 @@ class Delivery:
         """Claim a batch; each row's lease start, or None where another worker has it."""
         now = self._clock()
         lease = timedelta(seconds=self._limits.lease_seconds)
-        taken = await outbox.claim_many(self._db, item_ids, now, lease)
+        taken = await outbox.claim_many(self._db, item_ids, now, lease, self._holder)
         return [now if i in taken else None for i in item_ids]
 
     async def _record(self, accepted: list[Accepted]) -> list[None]:

@@ -9,13 +9,19 @@ Error texts are scrubbed of the bot token before they leave this module.
 `build_bot` is the one place a `Bot` is made: one per token, shared by the
 command bot and the delivery, every request through a `TokenGuard` that
 notices Telegram rejecting the token (401) whichever request it answers.
+When several processes send with the token (`TelegramLink.share`), the same
+transport takes every message's shared slots first (bot/publish/pacing.py
+`SharedBudget`) and holds the token for everyone on a 429: the one place
+every message passes, alert or reply, so no sender can forget it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
+import math
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,7 +42,13 @@ from telegram.error import (
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.errors import ConfigError, TalkwatchError
-from bot.publish.pacing import ChatSpacing, Pacer
+from bot.publish.pacing import (
+    MAX_SHARED_WAIT_SECONDS,
+    ChatSpacing,
+    Pacer,
+    SharedBudget,
+    SlotBook,
+)
 
 log = logging.getLogger(__name__)
 
@@ -172,12 +184,18 @@ class TokenGuard:
             self.rejected.set()
 
 
+# The requests that put a message in a chat, and so count against Telegram's flood limits.
+PACED_METHODS = frozenset({"sendMessage", "editMessageText"})
+
+
 class GuardedRequest(HTTPXRequest):
-    """PTB's HTTP transport, telling the `TokenGuard` when Telegram answers 401."""
+    """PTB's HTTP transport, telling the `TokenGuard` when Telegram answers 401, and
+    (once `shared` is set) drawing every message from the token's shared budget."""
 
     def __init__(self, guard: TokenGuard, *, connections: int) -> None:
         super().__init__(connection_pool_size=connections, pool_timeout=10.0)
         self._guard = guard
+        self.shared: SharedBudget | None = None
 
     async def do_request(
         self,
@@ -189,6 +207,12 @@ class GuardedRequest(HTTPXRequest):
         connect_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
         pool_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        shared = self.shared if url.rsplit("/", 1)[-1] in PACED_METHODS else None
+        chat_id = request_data.parameters.get("chat_id") if request_data else None
+        if shared is not None and chat_id is not None:
+            wait = await shared.admit(str(chat_id))
+            if wait > 0:  # held, or the chat's queue is too long: answer as Telegram would
+                return 429, _too_many_requests(wait)
         code, payload = await super().do_request(
             url,
             method,
@@ -200,19 +224,50 @@ class GuardedRequest(HTTPXRequest):
         )
         if code == 401:
             self._guard.reject()
+        if code == 429 and shared is not None:
+            await shared.hold(self._retry_after(payload))
         return code, payload
 
+    def _retry_after(self, payload: bytes) -> float:
+        """A 429's retry_after (seconds); 1 when Telegram did not say."""
+        try:
+            answer = self.parse_json_payload(payload)
+            return float(answer.get("parameters", {}).get("retry_after", 1))
+        except (TelegramError, AttributeError, TypeError, ValueError):
+            return 1.0
 
-def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int) -> Bot:
+
+def _too_many_requests(wait: float) -> bytes:
+    """The Bot API's own 429 answer, so a shared hold reaches senders as Telegram's would."""
+    seconds = max(1, math.ceil(wait))
+    return json.dumps(
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {seconds} (shared send budget)",
+            "parameters": {"retry_after": seconds},
+        }
+    ).encode()
+
+
+def build_bot(
+    token: str,
+    base_url: str,
+    guard: TokenGuard,
+    *,
+    connections: int,
+    transport: GuardedRequest | None = None,
+) -> Bot:
     """The one Bot for this token: commands and alerts share it, and its guard.
 
     `connections` bounds requests in flight (delivery concurrency plus replies);
-    the long poll has a connection of its own.
+    the long poll has a connection of its own. `transport` is the link's, when
+    the caller keeps it (to share the budget later).
     """
     return Bot(
         token,
         base_url=base_url,
-        request=GuardedRequest(guard, connections=connections),
+        request=transport or GuardedRequest(guard, connections=connections),
         get_updates_request=GuardedRequest(guard, connections=1),
     )
 
@@ -220,12 +275,13 @@ def build_bot(token: str, base_url: str, guard: TokenGuard, *, connections: int)
 @dataclass
 class TelegramLink:
     """One token's connection to Telegram: its Bot, its send budget and per-chat gaps
-    (shared by alerts and replies), and its 401 guard."""
+    (shared by alerts and replies), its 401 guard, and the transport every request takes."""
 
     bot: Bot
     budget: Pacer
     spacing: ChatSpacing
     guard: TokenGuard
+    transport: GuardedRequest
 
     @classmethod
     def open(
@@ -239,8 +295,27 @@ class TelegramLink:
     ) -> TelegramLink:
         """Built, not connected: `start` asks Telegram who we are."""
         guard = TokenGuard()
-        bot = build_bot(token, base_url, guard, connections=connections)
-        return cls(bot, Pacer(rate), spacing or ChatSpacing(), guard)
+        transport = GuardedRequest(guard, connections=connections)
+        bot = build_bot(token, base_url, guard, connections=connections, transport=transport)
+        return cls(bot, Pacer(rate), spacing or ChatSpacing(), guard, transport)
+
+    @property
+    def shared(self) -> bool:
+        """Whether this token's messages also draw from a budget other processes share."""
+        return self.transport.shared is not None
+
+    def share(self, book: SlotBook, *, max_wait: float = MAX_SHARED_WAIT_SECONDS) -> None:
+        """From now on every message of this token, alert or reply, also takes its slots
+        from `book`, which every process sending with the token sees (and a 429 holds
+        the token there for all of them). A message whose slots are further than
+        `max_wait` away is answered as a 429 instead, without reaching Telegram."""
+        self.transport.shared = SharedBudget(
+            book,
+            self.bot.token,
+            interval=self.budget.interval,
+            chat_gap=self.spacing.gap,
+            max_wait=max_wait,
+        )
 
     async def start(self) -> None:
         try:
