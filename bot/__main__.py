@@ -21,7 +21,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Watch a story's coverage and post to Telegram only when something is new.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot: poll, assess, alert, answer commands (until stopped)")
+    run = sub.add_parser(
+        "run", help="run the bot: poll, assess, alert, answer commands (until stopped)"
+    )
+    run.add_argument(
+        "--roles",
+        default="poll,assess,deliver,bot",
+        metavar="ROLES",
+        help="what this worker does, comma-separated (default: all): poll, assess, deliver, bot."
+        " Several workers on one PostgreSQL share the work (see README, Deployments)",
+    )
     demo = sub.add_parser(
         "demo", help="offline demo: replay a sample stream through the real pipeline"
     )
@@ -110,7 +119,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"talkwatch: database {mask_url_password(settings.database_url)}", file=sys.stderr)
 
     handlers: dict[str, Callable[[], int]] = {
-        "run": lambda: commands.run(settings),
+        "run": lambda: commands.run(settings, args.roles),
         "demo": lambda: commands.demo(settings, args.stream),
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),

@@ -41,6 +41,7 @@ from bot.publish.channel import DryRunPublisher, TelegramLink, TelegramPublisher
 from bot.publish.pacing import ChatSpacing
 from bot.store import Database
 from bot.store.feeds import add_feed, list_feeds, remove_feed, sync_feeds
+from bot.store.leases import WorkerInfo
 from bot.store.story_table import link_feed, link_story_feeds, sync_stories
 
 log = logging.getLogger(__name__)
@@ -110,12 +111,16 @@ async def build_ingest(
     feeds: Sequence[FeedSpec] | None = None,
     parse_pool: bool = False,
     cycle_wait: float | None = None,
+    holder: str | None = None,
+    claim_seconds: float | None = None,
 ) -> Ingest:
     """The poller, with the feeds file (or `feeds`, for the demo) synced into the store.
 
     `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
     long-running process with many feeds (see benchmarks/poll_cycle.py). `cycle_wait`
     bounds how long one cycle waits for its feeds (the service's ticker); None waits for all.
+    `holder` claims the due feeds for a worker whose heartbeat renews the claims every
+    few seconds (`claim_seconds`); without one, a poll claims its feeds for a whole poll.
     """
     if feeds is not None:
         await sync_feeds(db, feeds)
@@ -135,7 +140,7 @@ async def build_ingest(
         db,
         http,
         fetcher,
-        Poller(db, fetcher, policy, parser=pool),
+        Poller(db, fetcher, policy, parser=pool, holder=holder, claim_seconds=claim_seconds),
         parse_pool=pool,
         wait=cycle_wait,
     )
@@ -150,11 +155,18 @@ async def _sync_story_feeds(db: Database, stories: Sequence[StoryConfig]) -> Non
 
 
 async def build_assessment(
-    settings: Settings, db: Database, metrics: Metrics, assessor: Assessor | None = None
+    settings: Settings,
+    db: Database,
+    metrics: Metrics,
+    assessor: Assessor | None = None,
+    *,
+    learn: bool = True,
 ) -> StoryStages:
     """Every story's assessment stage, each knowledge base rebuilt from its stored verdicts.
 
-    `assessor` replaces the default story's (a test's or a command's own).
+    `assessor` replaces the default story's (a test's or a command's own). With
+    `learn=False` nothing is learned yet: a worker learns a story when it takes
+    the story's lease (`StoryStages.run`), and never learns the stories others hold.
     """
     stories = configured_stories(settings)
     ids = await sync_story_rows(db, stories)
@@ -172,13 +184,21 @@ async def build_assessment(
             story_id=ids[story.slug],
             label=story.name if channel is not None and channels[channel] > 1 else None,
         )
-        learned = await stage.rebuild_knowledge()
-        log.info(
-            "knowledge base ready",
-            extra={"story": story.slug, "learned_articles": learned, "size": core.size},
-        )
+        if learn:
+            learned = await stage.rebuild_knowledge()
+            log.info(
+                "knowledge base ready",
+                extra={"story": story.slug, "learned_articles": learned, "size": core.size},
+            )
         stages.append(stage)
     return StoryStages(stages, [(s.slug, s.name, ids[s.slug]) for s in stories])
+
+
+async def story_names(settings: Settings, db: Database) -> list[tuple[str, str, int]]:
+    """(slug, name, story id) of every configured story, for a worker that assesses none."""
+    stories = configured_stories(settings)
+    ids = await sync_story_rows(db, stories)
+    return [(s.slug, s.name, ids[s.slug]) for s in stories]
 
 
 def _channel(settings: Settings, story: StoryConfig) -> str | None:
@@ -226,6 +246,7 @@ def build_chat(
     last_poll: Callable[[], datetime | None],
     started_at: datetime,
     stories: Sequence[StoryChoice] = (),
+    workers: Callable[[], Awaitable[Sequence[WorkerInfo]]] | None = None,
 ) -> Chat:
     """The slash-command bot over the store, sharing the token's Bot and budget."""
 
@@ -252,5 +273,6 @@ def build_chat(
         last_poll=last_poll,
         started_at=started_at,
         stories=tuple(stories),
+        workers=workers,
     )
     return Chat(link, services)

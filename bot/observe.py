@@ -147,6 +147,28 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.workers_alive = Gauge(
+            "talkwatch_workers_alive",
+            "Workers with a fresh heartbeat on this database, by role",
+            ["role"],
+            registry=self.registry,
+        )
+        self.leases_held = Gauge(
+            "talkwatch_worker_leases_held",
+            "Leases this worker holds (1) or not (0): assess:<story id>, updates",
+            ["lease"],
+            registry=self.registry,
+        )
+
+    def record_workers(
+        self, roles_alive: dict[str, int], held: set[str], known: Iterable[str]
+    ) -> None:
+        """The registry as seen from this worker (rendered at each scrape)."""
+        for role, count in roles_alive.items():
+            self.workers_alive.labels(role).set(count)
+        for lease in known:
+            self.leases_held.labels(lease).set(1 if lease in held else 0)
+
     def record_poll(self, report: PollReport) -> None:
         for status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED, FeedStatus.FAILED):
             self.polls.labels(status.value).inc(report.count(status))

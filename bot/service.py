@@ -19,6 +19,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,6 +32,7 @@ from bot.app import (
     build_ingest,
     build_store,
     build_telegram,
+    story_names,
 )
 from bot.chat.frontend import Chat
 from bot.chat.services import StoryChoice
@@ -39,10 +41,21 @@ from bot.domain import FeedStatus, PollReport
 from bot.health import HealthServer
 from bot.observe import Metrics, configure_logging
 from bot.pipeline.assess import AssessedArticle
+from bot.pipeline.coordination import (
+    ALL_ROLES,
+    HEARTBEAT_SECONDS,
+    LEASE_SECONDS,
+    UPDATES_LEASE,
+    Hold,
+    Role,
+    Worker,
+    story_lease,
+)
 from bot.pipeline.deliver import DeliveryLimits
 from bot.pipeline.fanout import StoryStages
 from bot.publish.channel import TelegramLink, TokenGuard, is_token_rejection
 from bot.store import Database
+from bot.store.leases import WorkerInfo, live_workers
 from bot.store.outbox import outbox_backlog
 
 log = logging.getLogger(__name__)
@@ -53,6 +66,7 @@ DELIVERY_EVERY_SECONDS = 2
 # A snapshot of 100k learned articles is written in about a second.
 SNAPSHOT_GRACE_SECONDS = 2.0
 INFLIGHT_GRACE_SECONDS = 6.0
+LEAVE_GRACE_SECONDS = 1.0
 EXIT_TOKEN_REJECTED = 2  # the CLI's exit code for configuration errors
 # A message about the token, not a token:
 REJECTED_TOKEN_MESSAGE = "TELEGRAM_BOT_TOKEN: Telegram rejected this token (401); stopping"  # noqa: S105
@@ -124,25 +138,33 @@ class _Process:
     """What is up so far; the health endpoint answers from it while the rest starts."""
 
     started_at: datetime
+    roles: frozenset[Role] = ALL_ROLES
     metrics: Metrics = field(default_factory=Metrics)
     db: Database | None = None
+    worker: Worker | None = None
     ingest: Ingest | None = None
+    assessment: StoryStages | None = None
     jobs: Jobs | None = None
     guard: TokenGuard | None = None
 
 
-async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    roles: frozenset[Role] = ALL_ROLES,
+) -> int:
     """Run until SIGTERM/SIGINT (or `stop` is set, or the token is rejected); the exit code.
 
-    The health endpoint starts first and answers 503 "starting" while migrations
-    run and the knowledge base is rebuilt (about 1.3 ms per stored article).
+    The health endpoint starts first and answers 503 "starting" while migrations run.
+    `roles` are what this worker does; several workers share one database (README).
     """
     configure_logging(
         settings.log_level, settings.log_format, _secrets(settings), drop=[is_token_rejection]
     )
     stop = stop or asyncio.Event()
     _install_signal_handlers(stop)
-    process = _Process(started_at=datetime.now(UTC))
+    process = _Process(started_at=datetime.now(UTC), roles=roles)
     health = _health_server(settings, process)
     if health is not None:
         await health.start()
@@ -156,31 +178,76 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
 
 
 async def _run(settings: Settings, process: _Process, stop: asyncio.Event) -> None:
+    """Build what the roles need, schedule their jobs, wait for the stop.
+
+    The exit stack unwinds in reverse: jobs and the command bot stop, the
+    knowledge base is saved, Telegram closes, the worker releases its leases
+    (the others take over at once), the database closes.
+    """
+    roles = process.roles
     async with contextlib.AsyncExitStack() as stack:
         db = process.db = await build_store(settings)
         stack.push_async_callback(db.dispose)
-        ingest = process.ingest = await build_ingest(
-            settings, db, parse_pool=True, cycle_wait=settings.ticker_seconds / 2
-        )
-        stack.push_async_callback(ingest.close)
-        assessment = await build_assessment(settings, db, process.metrics)
-        stack.push_async_callback(_save_knowledge, assessment)
+        worker = process.worker = Worker(db, roles)
+        await worker.join(datetime.now(UTC))
+        stack.push_async_callback(_leave, worker)
+        ingest = await _start_ingest(settings, process, stack)
+        assessment = None
+        if Role.ASSESS in roles:
+            # Each story's knowledge is learned when this worker takes its lease (first tick).
+            assessment = await build_assessment(settings, db, process.metrics, learn=False)
+            process.assessment = assessment
+            stack.push_async_callback(_save_knowledge, assessment)
         limits = DeliveryLimits()
-        link = build_telegram(settings, limits)
-        chat = await _start_chat(settings, process, stack, link, assessment, stop)
-        delivery = build_delivery(db, link, process.metrics, limits)
+        link = build_telegram(settings, limits) if roles & {Role.DELIVER, Role.BOT} else None
+        chat = await _start_chat(settings, process, stack, link, stop)
         jobs = process.jobs = Jobs()
         stack.push_async_callback(_stop_roles, jobs, chat)
-        jobs.every(settings.ticker_seconds, "poll", lambda: _tick(ingest, assessment, process))
-        jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
+        jobs.every(HEARTBEAT_SECONDS, "heartbeat", lambda: _beat(worker, chat))
+        poller = ingest if Role.POLL in roles else None
+        if poller is not None or assessment is not None:
+            jobs.every(
+                settings.ticker_seconds,
+                "tick",
+                lambda: _tick(poller, assessment, worker, process.metrics),
+            )
+        if Role.DELIVER in roles:
+            delivery = build_delivery(db, link, process.metrics, limits)
+            jobs.every(DELIVERY_EVERY_SECONDS, "deliver", delivery.run_once)
         jobs.start()
         log.info(
             "talkwatch running",
-            extra={"dry_run": settings.dry_run, "ticker_s": settings.ticker_seconds},
+            extra={
+                "dry_run": settings.dry_run,
+                "ticker_s": settings.ticker_seconds,
+                "worker": worker.id,
+                "roles": ",".join(sorted(roles)),
+            },
         )
         await stop.wait()
         log.info("shutting down")
     log.info("stopped cleanly")
+
+
+async def _start_ingest(
+    settings: Settings, process: _Process, stack: contextlib.AsyncExitStack
+) -> Ingest | None:
+    """The poller (role poll), or just its fetcher for /addfeed's probe (role bot)."""
+    roles, db, worker = process.roles, process.db, process.worker
+    if not roles & {Role.POLL, Role.BOT}:
+        return None
+    assert db is not None and worker is not None
+    polls = Role.POLL in roles
+    ingest = process.ingest = await build_ingest(
+        settings,
+        db,
+        parse_pool=polls,
+        cycle_wait=settings.ticker_seconds / 2,
+        holder=worker.id,
+        claim_seconds=worker.ttl,
+    )
+    stack.push_async_callback(ingest.close)
+    return ingest
 
 
 async def _start_chat(
@@ -188,31 +255,39 @@ async def _start_chat(
     process: _Process,
     stack: contextlib.AsyncExitStack,
     link: TelegramLink | None,
-    assessment: StoryStages,
     stop: asyncio.Event,
 ) -> Chat | None:
-    """Connect the token and start the command bot; None in dry-run."""
+    """Connect the token and start the command bot (role bot); None in dry-run.
+
+    The bot answers updates only while this worker holds the updates lease
+    (`_beat`): one consumer of the token's updates whatever the workers.
+    """
     if link is None:
-        log.info("no TELEGRAM_BOT_TOKEN: dry-run, alerts are printed to stdout")
+        if settings.dry_run and process.roles & {Role.DELIVER, Role.BOT}:
+            log.info("no TELEGRAM_BOT_TOKEN: dry-run, alerts are printed to stdout")
         return None
     process.guard = link.guard
     await link.start()
     stack.push_async_callback(link.close)
     watcher = asyncio.create_task(_stop_on_rejection(link.guard, stop))
     stack.callback(watcher.cancel)
+    if Role.BOT not in process.roles:
+        return None
     assert process.db is not None and process.ingest is not None
-    ingest = process.ingest
+    ingest, assessment = process.ingest, process.assessment
+    named = assessment.named if assessment else await story_names(settings, process.db)
     chat = build_chat(
         settings,
         process.db,
         link,
         probe=ingest.probe,
-        knowledge_size=lambda: assessment.knowledge_size,
+        knowledge_size=lambda: assessment.knowledge_size if assessment else 0,
         last_poll=lambda: ingest.last_poll_at,
         started_at=process.started_at,
-        stories=[StoryChoice(*named) for named in assessment.named],
+        stories=[StoryChoice(*story) for story in named],
+        workers=partial(_live_workers, process.db),
     )
-    await chat.start()
+    await chat.start(lead=False)
     return chat
 
 
@@ -246,6 +321,7 @@ def _health_server(settings: Settings, process: _Process) -> HealthServer | None
     async def metrics() -> bytes:
         if process.db is not None:
             process.metrics.queue_length.set(await outbox_backlog(process.db))
+            await _record_workers(process)
         return process.metrics.render()
 
     return HealthServer(
@@ -253,12 +329,43 @@ def _health_server(settings: Settings, process: _Process) -> HealthServer | None
     )
 
 
-async def _tick(ingest: Ingest, assessment: StoryStages, process: _Process) -> None:
-    """The ticker job: ingest what is due, then assess what is new."""
-    report = await ingest.poll(datetime.now(UTC))
-    process.metrics.record_poll(report)
-    assessed = await assessment.run()
+async def _tick(
+    ingest: Ingest | None, assessment: StoryStages | None, worker: Worker, metrics: Metrics
+) -> None:
+    """The ticker job: claim and poll due feeds, then assess the stories whose lease we hold."""
+    report = PollReport(())
+    if ingest is not None:
+        report = await ingest.poll(datetime.now(UTC))
+        metrics.record_poll(report)
+    assessed = await assessment.run(worker) if assessment is not None else []
     _log_cycle(report, assessed)
+
+
+async def _beat(worker: Worker, chat: Chat | None) -> None:
+    """Renew this worker's leases; the bot role answers updates only while it leads.
+
+    A database that cannot be reached costs one warning line per beat; the
+    leases then lapse and another worker carries on.
+    """
+    now = datetime.now(UTC)
+    try:
+        await worker.beat(now)
+        if chat is not None:
+            leads = await worker.take(UPDATES_LEASE, now) is not Hold.NOT_OURS
+            await (chat.lead() if leads else chat.follow())
+    except Exception as exc:  # the database unreachable, most likely: one line, not a traceback
+        log.warning("heartbeat failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+
+
+async def _leave(worker: Worker) -> None:
+    try:
+        await asyncio.wait_for(worker.leave(datetime.now(UTC)), LEAVE_GRACE_SECONDS)
+    except Exception as exc:  # the leases then lapse on their own, a few seconds later
+        log.warning("could not release leases at shutdown: %s", type(exc).__name__)
+
+
+async def _live_workers(db: Database) -> list[WorkerInfo]:
+    return await live_workers(db, now=datetime.now(UTC), ttl=LEASE_SECONDS)
 
 
 def _log_cycle(report: PollReport, assessed: list[AssessedArticle]) -> None:
@@ -287,6 +394,18 @@ def _log_cycle(report: PollReport, assessed: list[AssessedArticle]) -> None:
     )
 
 
+async def _record_workers(process: _Process) -> None:
+    """Workers alive by role and the leases this one holds, for /metrics."""
+    if process.db is None or process.worker is None:
+        return
+    alive = await _live_workers(process.db)
+    by_role = {role.value: sum(role.value in w.roles for w in alive) for role in Role}
+    known = {UPDATES_LEASE} if Role.BOT in process.roles else set()
+    if process.assessment is not None:
+        known |= {story_lease(story_id) for _slug, _name, story_id in process.assessment.named}
+    process.metrics.record_workers(by_role, process.worker.held, sorted(known))
+
+
 async def _health(process: _Process) -> dict[str, Any]:
     db, jobs, ingest = process.db, process.jobs, process.ingest
     if db is None or jobs is None or not jobs.alive:
@@ -300,6 +419,10 @@ async def _health(process: _Process) -> dict[str, Any]:
     }
     if process.guard is not None:
         checks["telegram_ok"] = not process.guard.rejected.is_set()
+    if process.worker is not None:
+        checks["worker"] = process.worker.id
+        checks["roles"] = sorted(process.roles)
+        checks["leases"] = sorted(process.worker.held)
     return checks
 
 

@@ -245,3 +245,14 @@ def test_compose_publishes_the_fixed_inside_port_whatever_health_port_says() -> 
     assert mapping.startswith("127.0.0.1:") and mapping.endswith(":8080")
     assert "HEALTH_PORT}" not in mapping
     assert "EXPOSE 8080" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def test_compose_extra_workers_share_the_database_and_can_be_scaled() -> None:
+    services = parse_compose((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    worker, talkwatch = services["worker"], services["talkwatch"]
+    assert worker["profiles"] == ["workers"]  # off unless asked for
+    assert worker["environment"]["DATABASE_URL"] == talkwatch["environment"]["DATABASE_URL"]
+    assert worker["environment"]["DATABASE_URL"].startswith("postgresql://")
+    assert "ports" not in worker  # a published port would forbid --scale
+    assert worker["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert worker["command"][0] == "run"

@@ -220,10 +220,11 @@ def evaluate(settings: Settings, dataset: Path, as_json: bool, slug: str | None 
     return run_eval(dataset, settings.corpus_dir, topic_file, as_json, configured)
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, roles: str = "poll,assess,deliver,bot") -> int:
+    from bot.pipeline.coordination import parse_roles
     from bot.service import serve
 
-    return asyncio.run(serve(settings))
+    return asyncio.run(serve(settings, roles=parse_roles(roles)))
 
 
 def demo(settings: Settings, stream_dir: Path | None = None) -> int:

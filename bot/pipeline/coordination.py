@@ -15,6 +15,7 @@ role and holds every lease; nothing changes for it but a few small writes.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 import socket
@@ -25,7 +26,15 @@ from enum import StrEnum
 
 from bot.errors import ConfigError
 from bot.store import Database
-from bot.store.leases import heartbeat, register_worker, release_all, release_lease, take_lease
+from bot.store.leases import (
+    heartbeat,
+    live_workers,
+    reap_dead_workers,
+    register_worker,
+    release_all,
+    release_lease,
+    take_lease,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +117,9 @@ class Worker:
     async def beat(self, now: datetime) -> None:
         """Renew everything held; forget a lease another worker took while we were late."""
         still = await heartbeat(self.db, self.id, now=now, ttl=self.ttl)
+        dead = await reap_dead_workers(self.db, now=now, ttl=self.ttl)
+        if dead:
+            log.warning("workers gone; their work is taken over", extra={"workers": dead})
         for name in sorted(self.held - still):
             log.warning("lease lost", extra={"worker": self.id, "lease": name})
         self.held &= still
@@ -133,6 +145,12 @@ class Worker:
         fresh = self.beat_at is not None and now - self.beat_at < timedelta(seconds=self.ttl)
         return fresh and name in self.held
 
+    async def share_of(self, total: int, role: Role, now: datetime) -> int:
+        """This worker's fair part of `total` leases among the live workers playing `role`."""
+        workers = await live_workers(self.db, now=now, ttl=self.ttl)
+        peers = max(1, sum(role.value in w.roles for w in workers))
+        return math.ceil(total / peers)
+
     async def give_up(self, names: Iterable[str]) -> None:
         for name in list(names):
             if name in self.held:
@@ -140,9 +158,9 @@ class Worker:
                 self.since.pop(name, None)
                 await release_lease(self.db, name, self.id)
 
-    async def leave(self) -> None:
-        """Release every lease and feed claim now, so the others continue at once."""
+    async def leave(self, now: datetime) -> None:
+        """Release every lease and claim now, so the others continue at once."""
         self.held.clear()
         self.since.clear()
-        await release_all(self.db, self.id)
+        await release_all(self.db, self.id, now=now)
         log.info("worker left", extra={"worker": self.id})

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from bot.pipeline.assess import AssessedArticle, Pipeline
-from bot.pipeline.coordination import Hold, Worker, story_lease
+from bot.pipeline.coordination import Hold, Role, Worker, story_lease
 
 
 def _still_held(worker: Worker, lease: str) -> bool:
@@ -44,16 +44,22 @@ class StoryStages:
     async def run(self, worker: Worker | None = None) -> list[AssessedArticle]:
         """Each story's pending articles; the verdicts of all stories, story by story.
 
-        With a `worker`, only the stories whose assessment lease it holds or
-        can take now: a story it has just taken over first learns what the
-        previous holder assessed.
+        With a `worker`, only the stories whose assessment lease it holds or can
+        take now, up to its fair share (stories / assessing workers, rounded
+        up): a worker holding more hands the rest over, so several assessing
+        workers split the stories. A story it has just taken over first learns
+        what the previous holder assessed.
         """
+        if worker is None:
+            return [done for stage in self.stages for done in await stage.run()]
+        now = datetime.now(UTC)
+        share = await worker.share_of(len(self.stages), Role.ASSESS, now)
+        leases = [story_lease(stage.story_id) for stage in self.stages]
+        await worker.give_up([lease for lease in leases if lease in worker.held][share:])
         done: list[AssessedArticle] = []
-        for stage in self.stages:
-            if worker is None:
-                done += await stage.run()
+        for stage, lease in zip(self.stages, leases, strict=True):
+            if lease not in worker.held and len(worker.held & set(leases)) >= share:
                 continue
-            lease = story_lease(stage.story_id)
             hold = await worker.take(lease, datetime.now(UTC))
             if hold is Hold.NOT_OURS:
                 continue

@@ -19,6 +19,7 @@ import logging
 import socket
 import sys
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -69,6 +70,8 @@ class ReplayServer:
         self._address = (host, port)
         self._lock = threading.Lock()
         self._released = max(0, min(released, len(self.articles)))
+        # Requests per path: tests and benchmarks check how often each feed was fetched.
+        self.hits: Counter[str] = Counter()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -171,6 +174,7 @@ class ReplayServer:
         parts = urlsplit(target)
         with self._lock:
             shown = self._released
+            self.hits[parts.path] += 1
         path = parts.path
         if path.startswith("/feeds/") and path.endswith(".xml"):
             feed = self._feeds_by_slug.get(path[len("/feeds/") : -len(".xml")])

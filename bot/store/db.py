@@ -9,6 +9,7 @@ the load.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -82,11 +83,17 @@ class Database:
     async def migrate(self) -> None:
         """Bring the schema to the newest revision (safe to run from several workers)."""
         try:
-            async with self.engine.connect() as conn:
+            async with _file_lock(self._sqlite_file()), self.engine.connect() as conn:
                 await _migrate(conn)
         except (SQLAlchemyError, OSError) as exc:
             raise StorageError(f"cannot migrate the database: {_short(exc)}") from exc
         log.info("database ready", extra={"database": self.display_url})
+
+    def _sqlite_file(self) -> Path | None:
+        database = make_url(self.url).database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            return None
+        return None if database.startswith("file:") else Path(database).expanduser()
 
     async def check(self) -> str | None:
         """Why the database cannot be reached, or None when a connection works."""
@@ -133,6 +140,44 @@ async def _migrate(conn: AsyncConnection) -> None:
         if sqlite:
             await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             await conn.commit()
+
+
+# Any fixed number: the configuration syncs of workers starting together take turns.
+_PG_SYNC_LOCK = 7_316_220_502
+
+
+async def take_turns(session: AsyncSession) -> None:
+    """Serialise this transaction with every other configuration sync (PostgreSQL).
+
+    Workers starting together each make the feeds and stories tables follow the
+    same files: read-then-insert in two transactions at once would insert a row
+    twice. On PostgreSQL an advisory lock is the transaction's and ends with it;
+    on SQLite a write that changes nothing takes the database's one write lock
+    before the reads (other writers wait on the busy timeout).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SELECT pg_advisory_xact_lock({_PG_SYNC_LOCK})"))
+    else:
+        await session.execute(text("UPDATE app_state SET key = key WHERE 0"))
+
+
+@asynccontextmanager
+async def _file_lock(database: Path | None) -> AsyncIterator[None]:
+    """Processes migrating one SQLite file take turns (PostgreSQL uses an advisory lock).
+
+    Two workers starting together on a fresh file would otherwise both read "no
+    schema yet" and both create it. The lock is a file beside the database.
+    """
+    if database is None:
+        yield
+        return
+    lock_file = database.with_name(database.name + ".migrate-lock")
+    handle = await asyncio.to_thread(lock_file.open, "a+b")
+    try:
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

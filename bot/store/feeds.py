@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from bot.domain import FeedSpec, FeedStatus
-from bot.store.db import Database
+from bot.store.db import Database, take_turns
 from bot.store.models import FeedRow
 
 CHUNK = 500  # ids per IN (...) query, well under every backend's parameter limit
@@ -108,6 +108,7 @@ async def sync_feeds(
     updated: list[str] = []
     removed: list[str] = []
     async with db.session() as session:
+        await take_turns(session)
         rows = {row.url: row for row in (await session.scalars(select(FeedRow))).all()}
         for url, spec in wanted.items():
             row = rows.get(url)

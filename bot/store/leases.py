@@ -21,7 +21,8 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.db import Database
-from bot.store.models import FeedRow, LeaseRow, WorkerRow
+from bot.store.models import FeedRow, LeaseRow, OutboxRow, WorkerRow
+from bot.store.outbox import SENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +107,47 @@ async def heartbeat(db: Database, holder: str, *, now: datetime, ttl: float) -> 
     return names
 
 
-async def release_all(db: Database, holder: str) -> None:
-    """Give up every lease and feed claim and leave the registry (a clean stop)."""
+async def reap_dead_workers(db: Database, *, now: datetime, ttl: float) -> list[str]:
+    """Forget workers whose heartbeat lapsed; the messages they were sending are due now.
+
+    Their named leases and feed claims lapse by themselves; an outbox row keeps
+    a long lease (a slow send must not be sent twice by a live worker), so a
+    dead sender's rows are handed back here, within a heartbeat of its death.
+    A message it had in flight may have reached Telegram: that one is resent,
+    the at-most-in-flight bound the README states.
+    """
+    stale = now - timedelta(seconds=ttl)
+    async with db.session() as session:
+        dead = list(
+            await session.scalars(
+                delete(WorkerRow).where(WorkerRow.heartbeat_at < stale).returning(WorkerRow.id)
+            )
+        )
+        if dead:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.claimed_by.in_(dead), OutboxRow.status == SENDING)
+                .values(next_attempt_at=now, claimed_by=None)
+            )
+    return dead
+
+
+async def release_all(db: Database, holder: str, *, now: datetime) -> None:
+    """Give up every lease and claim and leave the registry (a clean stop).
+
+    Sends still claimed were abandoned by the shutdown: they are due again now.
+    """
     async with db.session() as session:
         await session.execute(delete(LeaseRow).where(LeaseRow.holder == holder))
         await session.execute(
             update(FeedRow)
             .where(FeedRow.lease_holder == holder)
             .values(lease_holder=None, lease_expires_at=None)
+        )
+        await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.claimed_by == holder, OutboxRow.status == SENDING)
+            .values(next_attempt_at=now, claimed_by=None)
         )
         await session.execute(delete(WorkerRow).where(WorkerRow.id == holder))
 
@@ -128,13 +162,16 @@ async def release_lease(db: Database, name: str, holder: str) -> None:
 async def live_workers(db: Database, *, now: datetime, ttl: float) -> list[WorkerInfo]:
     """Workers whose heartbeat is younger than `ttl`, with what each holds; oldest first.
 
-    Registry rows of workers dead longer than that are deleted on the way.
+    The dead are left for `reap_dead_workers`, which also hands back their sends.
     """
     fresh = now - timedelta(seconds=ttl)
     async with db.session() as session:
-        await session.execute(delete(WorkerRow).where(WorkerRow.heartbeat_at < fresh))
         workers = list(
-            await session.scalars(select(WorkerRow).order_by(WorkerRow.started_at, WorkerRow.id))
+            await session.scalars(
+                select(WorkerRow)
+                .where(WorkerRow.heartbeat_at >= fresh)
+                .order_by(WorkerRow.started_at, WorkerRow.id)
+            )
         )
         leases = await session.execute(
             select(LeaseRow.holder, LeaseRow.name)

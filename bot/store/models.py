@@ -244,6 +244,8 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The worker sending it (while 'sending'); its death makes the row due again at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class StateRow(Base):

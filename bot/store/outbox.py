@@ -82,14 +82,20 @@ async def due_work(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
 
 
 async def claim_many(
-    db: Database, item_ids: Sequence[int], now: datetime, lease: timedelta
+    db: Database,
+    item_ids: Sequence[int],
+    now: datetime,
+    lease: timedelta,
+    holder: str | None = None,
 ) -> set[int]:
     """Take due sends for this worker until `now + lease` in ONE commit; return those taken.
 
     A single conditional UPDATE: a row is taken only if it is still unsent and
     due (pending, or 'sending' with its lease run out after a crash). The ids
     come back through RETURNING, so a row another worker took in the meantime
-    is simply absent: two workers never hold the same row.
+    is simply absent: two workers never hold the same row. A `holder` (a worker
+    in the registry) is named on the row: if it dies, its rows are due again as
+    soon as its heartbeat lapses (`store.leases.reap_dead_workers`), not when the lease ends.
     """
     if not item_ids:
         return set()
@@ -101,7 +107,12 @@ async def claim_many(
                 OutboxRow.status.in_((PENDING, SENDING)),
                 OutboxRow.next_attempt_at <= now,
             )
-            .values(status=SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease)
+            .values(
+                status=SENDING,
+                attempts=OutboxRow.attempts + 1,
+                next_attempt_at=now + lease,
+                claimed_by=holder,
+            )
             .returning(OutboxRow.id)
         )
         return {int(row_id) for row_id in result.scalars()}

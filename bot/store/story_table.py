@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
-from bot.store.db import Database
+from bot.store.db import Database, take_turns
 from bot.store.models import DEFAULT_STORY_ID, DevelopmentRow, FeedRow, StoryFeedRow, StoryRow
 from bot.store.queries import AlertFigures
 
@@ -32,6 +32,7 @@ async def sync_stories(
 ) -> dict[str, int]:
     """(slug, name) of each configured story, default first -> their ids; others are removed."""
     async with db.session() as session:
+        await take_turns(session)
         rows = {row.slug: row for row in await session.scalars(select(StoryRow))}
         unclaimed = next(
             (r for r in rows.values() if r.id == DEFAULT_STORY_ID and not r.name), None
@@ -80,6 +81,7 @@ async def alerts_by_story(db: Database, default_slug: str) -> dict[str, AlertFig
 async def link_story_feeds(db: Database, feeds: Mapping[int, Sequence[str]]) -> None:
     """Each story (by id) polls exactly the feeds (by URL) given; the feeds must be stored."""
     async with db.session() as session:
+        await take_turns(session)
         ids = {row.url: row.id for row in await session.scalars(select(FeedRow))}
         for story_id, urls in feeds.items():
             # Feeds an admin added to the story (/addfeed STORY URL) stay linked.

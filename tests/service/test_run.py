@@ -13,9 +13,8 @@ import json
 import os
 import signal
 import socket
-import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import pytest
 
 from bot.replay import ReplayServer, default_stream_dir
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
+from tests.support.service_runs import collect, free_port, get, metric, start_run, wait_for
 
 CHANNEL = -1001234567890
 USER = 4242
@@ -40,33 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _start_run(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
-    """`talkwatch run` in its own process group, on a fresh SQLite file, with `settings`."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'tw.db'}",
-        "FETCH_ALLOW_PRIVATE": "true",  # its feeds are served on 127.0.0.1
-        **settings,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,  # its own process group, parse workers included
-    )
-
-
 @dataclass
 class Running:
     process: asyncio.subprocess.Process
@@ -74,21 +47,6 @@ class Running:
     feeds: ReplayServer
     telegram: FakeBotAPI
     stderr: list[str]
-
-
-async def _wait_for(check: Callable[[], Any], within: float, what: str) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        value = await check() if asyncio.iscoroutinefunction(check) else check()
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{what}: not within {within} s")
-
-
-async def _collect(stream: asyncio.StreamReader, lines: list[str]) -> None:
-    while line := await stream.readline():
-        lines.append(line.decode("utf-8", "replace").rstrip("\n"))
 
 
 @pytest.fixture
@@ -100,8 +58,8 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             feeds_file.write_text(
                 "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
             )
-            port = _free_port()
-            process = await _start_run(
+            port = free_port()
+            process = await start_run(
                 tmp_path,
                 FEEDS_FILE=str(feeds_file),
                 POLL_INTERVAL_SECONDS="1",
@@ -115,7 +73,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             )
             stderr: list[str] = []
             assert process.stderr is not None
-            reader = asyncio.create_task(_collect(process.stderr, stderr))
+            reader = asyncio.create_task(collect(process.stderr, stderr))
             try:
                 yield Running(process, f"http://127.0.0.1:{port}", feeds, telegram, stderr)
             finally:
@@ -127,43 +85,27 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
                 await asyncio.wait_for(reader, timeout=10)
 
 
-async def _get(url: str) -> httpx.Response | None:
-    try:
-        async with httpx.AsyncClient(timeout=2) as client:
-            return await client.get(url)
-    except httpx.HTTPError:
-        return None
-
-
-def _metric(text: str, name: str) -> float:
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith(name):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
 async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> None:
     async def healthy() -> bool:
-        response = await _get(f"{running.health}/healthz")
+        response = await get(f"{running.health}/healthz")
         return response is not None and response.status_code == 200
 
-    await _wait_for(healthy, 30, "healthz answers 200")
+    await wait_for(healthy, 30, "healthz answers 200")
 
     async def first_poll_done() -> bool:
-        response = await _get(f"{running.health}/metrics")
-        return response is not None and _metric(response.text, "talkwatch_feed_polls_total") >= 4
+        response = await get(f"{running.health}/metrics")
+        return response is not None and metric(response.text, "talkwatch_feed_polls_total") >= 4
 
-    await _wait_for(first_poll_done, 20, "the first poll of the four feeds")
+    await wait_for(first_poll_done, 20, "the first poll of the four feeds")
 
     running.telegram.type_text(USER, "/subscribe")
-    await _wait_for(lambda: running.telegram.sent(USER), 10, "an answer to /subscribe")
+    await wait_for(lambda: running.telegram.sent(USER), 10, "an answer to /subscribe")
     # s01-s04 of the demo stream: a rehash, an unrelated story, two developments.
     running.feeds.release_next(4)
-    await _wait_for(lambda: len(running.telegram.sent(CHANNEL)) >= 2, 40, "two channel alerts")
+    await wait_for(lambda: len(running.telegram.sent(CHANNEL)) >= 2, 40, "two channel alerts")
     # s05 is a near-copy of s04 from another outlet: the alert is edited, not posted again.
     running.feeds.release_next(1)
-    await _wait_for(
+    await wait_for(
         lambda: any("Also:" in m["text"] for m in running.telegram.sent(CHANNEL)),
         20,
         "the channel alert edited to add the second outlet",
@@ -172,31 +114,31 @@ async def test_run_polls_alerts_answers_and_stops_cleanly(running: Running) -> N
     channel = running.telegram.sent(CHANNEL)
     assert len(channel) == 2
     assert sum("Also:" in m["text"] for m in channel) == 1
-    await _wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
+    await wait_for(lambda: len(running.telegram.sent(USER)) >= 3, 20, "alerts to the subscriber")
     assert running.telegram.count("sendMessage", 429) == 0
     assert running.telegram.count("editMessageText", 400) == 0  # no edit that changes nothing
 
     # An admin adds a feed through the real wiring: probed over HTTP, stored, then removed.
     extra = running.feeds.feed_urls[0][1] + "?via=admin"
     running.telegram.type_text(ADMIN, f"/addfeed {extra}")
-    added = await _wait_for(lambda: _replies(running.telegram, ADMIN), 15, "an /addfeed answer")
+    added = await wait_for(lambda: _replies(running.telegram, ADMIN), 15, "an /addfeed answer")
     assert added[-1].startswith("Added")
     running.telegram.type_text(ADMIN, "/addfeed http://127.0.0.1:9/not-there")
-    await _wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 2, 15, "a refusal")
+    await wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 2, 15, "a refusal")
     assert _replies(running.telegram, ADMIN)[-1].startswith("Not added")
     running.telegram.type_text(ADMIN, f"/removefeed {extra}")
-    await _wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 3, 15, "a removal")
+    await wait_for(lambda: len(_replies(running.telegram, ADMIN)) >= 3, 15, "a removal")
     assert "Removed" in _replies(running.telegram, ADMIN)[-1]
     running.telegram.type_text(USER, "/pause")
-    await _wait_for(lambda: len(_replies(running.telegram, USER)) >= 4, 15, "a refusal")
+    await wait_for(lambda: len(_replies(running.telegram, USER)) >= 4, 15, "a refusal")
     assert "admin" in _replies(running.telegram, USER)[-1].lower()
 
-    metrics = await _get(f"{running.health}/metrics")
+    metrics = await get(f"{running.health}/metrics")
     assert metrics is not None
-    assert _metric(metrics.text, "talkwatch_alerts_total") == 2
+    assert metric(metrics.text, "talkwatch_alerts_total") == 2
     assert "talkwatch_outbox_pending" in metrics.text
-    assert _metric(metrics.text, "talkwatch_messages_delivered_total") == 4  # 2 posts, 2 DMs
-    assert _metric(metrics.text, "talkwatch_delivery_latency_seconds_count") == 4
+    assert metric(metrics.text, "talkwatch_messages_delivered_total") == 4  # 2 posts, 2 DMs
+    assert metric(metrics.text, "talkwatch_delivery_latency_seconds_count") == 4
 
     started = time.monotonic()
     running.process.send_signal(signal.SIGTERM)
@@ -218,7 +160,7 @@ async def test_a_rejected_token_stops_run_with_a_clear_error(tmp_path: Path) -> 
     wrong = "123456:AAwrongWRONGwrongWRONGwrong0000000"
     with FakeBotAPI() as telegram:
         (tmp_path / "feeds.toml").write_text("")
-        process = await _start_run(
+        process = await start_run(
             tmp_path,
             FEEDS_FILE=str(tmp_path / "feeds.toml"),
             TELEGRAM_BOT_TOKEN=wrong,
@@ -250,7 +192,7 @@ async def test_sigterm_during_a_hanging_poll_exits_within_ten_seconds(tmp_path: 
     (tmp_path / "feeds.toml").write_text(
         f'[[feeds]]\nname = "Hanging"\nurl = "http://127.0.0.1:{port}/rss"\n'
     )
-    process = await _start_run(
+    process = await start_run(
         tmp_path, FEEDS_FILE=str(tmp_path / "feeds.toml"), HEALTH_PORT="0", LOG_FORMAT="json"
     )
     try:
@@ -319,8 +261,8 @@ async def test_a_token_revoked_while_running_is_one_line_healthz_503_and_exit_2(
     async with _hanging_feed() as (feed_url, polling):
         with FakeBotAPI() as telegram:
             (tmp_path / "feeds.toml").write_text(f'[[feeds]]\nname = "Slow"\nurl = "{feed_url}"\n')
-            port = _free_port()
-            process = await _start_run(
+            port = free_port()
+            process = await start_run(
                 tmp_path,
                 FEEDS_FILE=str(tmp_path / "feeds.toml"),
                 TELEGRAM_BOT_TOKEN=TOKEN,
@@ -331,10 +273,10 @@ async def test_a_token_revoked_while_running_is_one_line_healthz_503_and_exit_2(
                 healthz = f"http://127.0.0.1:{port}/healthz"
 
                 async def healthy() -> bool:
-                    response = await _get(healthz)
+                    response = await get(healthz)
                     return response is not None and response.status_code == 200
 
-                await _wait_for(healthy, 30, "healthz answers 200")
+                await wait_for(healthy, 30, "healthz answers 200")
                 await asyncio.wait_for(polling.wait(), timeout=30)  # a poll is in flight
                 telegram.revoke()
                 seen = await asyncio.wait_for(_statuses_until_gone(healthz, process), timeout=30)
@@ -358,7 +300,7 @@ async def test_a_busy_health_port_is_one_line_naming_it_and_exit_2(tmp_path: Pat
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        process = await _start_run(
+        process = await start_run(
             tmp_path, FEEDS_FILE=str(tmp_path / "feeds.toml"), HEALTH_PORT=str(port)
         )
         _out, err = await asyncio.wait_for(process.communicate(), timeout=60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -154,3 +155,15 @@ def test_the_poll_report_says_when_the_next_feed_is_due() -> None:
     )
     assert format_next_due(NOW - timedelta(seconds=1), NOW).startswith("Next feed due now")
     assert format_next_due(None, NOW) == "No feeds are watched."
+
+
+async def test_workers_starting_together_sync_the_feeds_file_once(database: Database) -> None:
+    """Several engines (processes) syncing the same file at once: each feed stored once."""
+    specs = [FeedSpec(name=f"f{i}", url=f"https://example.org/{i}.xml") for i in range(40)]
+    others = [Database(database.url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(sync_feeds(db, specs) for db in [database, *others]))
+    finally:
+        for db in others:
+            await db.dispose()
+    assert len(await list_feeds(database)) == 40

@@ -14,11 +14,15 @@ from bot.store.feeds import PollRecord, claim_due_feeds, record_polls, sync_feed
 from bot.store.leases import (
     heartbeat,
     live_workers,
+    reap_dead_workers,
     register_worker,
     release_all,
     release_lease,
     take_lease,
 )
+from bot.store.outbox import claim_many, due_work
+from bot.store.subscriptions import subscribe
+from tests.support.records import alert
 
 TTL = 10.0
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -69,7 +73,7 @@ async def test_release_frees_leases_at_once(database: Database) -> None:
     await take_lease(database, "assess:1", "a", now=T0, ttl=TTL)
     await release_lease(database, "updates", "a")
     assert await take_lease(database, "updates", "b", now=later(1), ttl=TTL)
-    await release_all(database, "a")
+    await release_all(database, "a", now=later(1))
     assert await take_lease(database, "assess:1", "b", now=later(1), ttl=TTL)
     assert await live_workers(database, now=later(1), ttl=TTL) == []
 
@@ -122,3 +126,27 @@ async def test_live_workers_show_roles_and_leases(database: Database) -> None:
     # b stops beating: after the ttl it is gone from the registry.
     await heartbeat(database, "a", now=later(12), ttl=TTL)
     assert [w.id for w in await live_workers(database, now=later(13), ttl=TTL)] == ["a"]
+
+
+async def test_a_dead_workers_sends_are_due_again_at_once(database: Database) -> None:
+    ids = await owed(database, 3)
+    now = datetime.now(UTC)
+    await register_worker(database, "a", host="h", pid=1, roles=["deliver"], now=now)
+    await register_worker(database, "b", host="h", pid=2, roles=["deliver"], now=now)
+    lease = timedelta(seconds=120)
+    assert await claim_many(database, ids[:2], now, lease, holder="a") == set(ids[:2])
+    assert await claim_many(database, ids[2:], now, lease, holder="b") == set(ids[2:])
+    # b keeps beating, a died: after the ttl, a's two sends are due again, b's are not.
+    await heartbeat(database, "b", now=now + timedelta(seconds=11), ttl=TTL)
+    later_on = now + timedelta(seconds=11)
+    assert await reap_dead_workers(database, now=later_on, ttl=TTL) == ["a"]
+    due = {item.id for item in await due_work(database, later_on, 100)}
+    assert due == set(ids[:2])
+    assert await claim_many(database, ids, later_on, lease, holder="b") == set(ids[:2])
+
+
+async def owed(db: Database, n: int) -> list[int]:
+    for chat_id in range(7000, 7000 + n):
+        await subscribe(db, chat_id)
+    await alert(db, "Claims", "For everyone.", channel=None)
+    return [item.id for item in await due_work(db, datetime.now(UTC), 1000)]

@@ -2,7 +2,8 @@
 
 `workers` is the registry of live processes (a heartbeat each); `leases` holds the
 named leases (a story's assessment, the Telegram update consumer) with their
-expiry; `feeds.lease_*` marks a feed claimed by one worker while it is polled;
+expiry; `feeds.lease_*` marks a feed claimed by one worker while it is polled and
+`outbox.claimed_by` the worker sending a message;
 `send_slots` is the rate budget of a bot token shared by every delivering
 process; `handled_updates` lets a new update consumer skip what the old one answered.
 
@@ -41,6 +42,9 @@ def upgrade() -> None:
     op.add_column("feeds", sa.Column("lease_holder", sa.String(64), nullable=True))
     op.add_column("feeds", sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_feeds_lease_holder", "feeds", ["lease_holder"])
+    # Which worker is sending an outbox row: a dead worker's rows are due again at once.
+    op.add_column("outbox", sa.Column("claimed_by", sa.String(64), nullable=True))
+    op.create_index("ix_outbox_claimed_by", "outbox", ["claimed_by"])
     op.create_table(
         "send_slots",
         sa.Column("key", sa.String(128), primary_key=True),
@@ -58,6 +62,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("handled_updates")
     op.drop_table("send_slots")
+    op.drop_index("ix_outbox_claimed_by", table_name="outbox")
+    op.drop_column("outbox", "claimed_by")
     op.drop_index("ix_feeds_lease_holder", table_name="feeds")
     op.drop_column("feeds", "lease_expires_at")
     op.drop_column("feeds", "lease_holder")
