@@ -5,7 +5,11 @@ switch back and forth; two leaders meet Telegram's 409 Conflict, a leader and a 
 from __future__ import annotations
 
 import asyncio
+import time
 
+import pytest
+
+from bot.chat.frontend import UPDATER_STOP_SECONDS
 from bot.store import Database
 from tests.support.chat_fakes import USER, FeedAdmin, chat_services, running_chat
 from tests.support.fake_bot_api import FakeBotAPI
@@ -103,3 +107,20 @@ async def test_a_handover_between_two_workers_meets_no_conflict(
         assert await answered(fake_api, "/start") == 3
     assert fake_api.count("getUpdates", 409) == 0
     assert len(fake_api.sent(USER)) == 3
+
+
+@pytest.mark.slow
+async def test_follow_is_bounded_during_an_outage_and_lead_resumes_after_it(
+    fake_api: FakeBotAPI, sqlite_database: Database, feed_admin: FeedAdmin
+) -> None:
+    # After five failed polls PTB sleeps about 5 s before the next: follow cancels the sleep.
+    fake_api.fail_next["getUpdates"] = [502] * 5
+    services = chat_services(sqlite_database, feed_admin)
+    async with running_chat(fake_api, services) as chat:
+        await wait_until(lambda: fake_api.count("getUpdates", 502) >= 5, within=20)
+        started = time.monotonic()
+        await chat.follow()
+        assert time.monotonic() - started < UPDATER_STOP_SECONDS + 1.0
+        assert not chat.polling
+        await chat.lead()  # the updater starts again after a cancelled stop
+        assert await answered(fake_api, "/start") == 1
