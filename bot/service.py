@@ -355,6 +355,8 @@ async def _beat(worker: Worker, chat: Chat | None) -> None:
             await (chat.lead() if leads else chat.follow())
     except Exception as exc:  # the database unreachable, most likely: one line, not a traceback
         log.warning("heartbeat failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+        if chat is not None and not worker.holds(UPDATES_LEASE, now):
+            await chat.follow()  # our lease lapses: another worker will lead, never two
 
 
 async def _leave(worker: Worker) -> None:
