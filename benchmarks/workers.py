@@ -394,9 +394,7 @@ def run_workers(
             log.refresh()
             env = worker_env(url, folder / "feeds.toml", interval, folder)
             workers.start(1 if stagger else count, env, roles, folder)
-            if stagger and count > 1:
-                # Workers started at the same moment race in the feeds-file sync (README:
-                # benchmarks); the others start once the first is polling.
+            if stagger and count > 1:  # the others start once the first is polling
                 wait_for("the first worker's first request", lambda: bool(log.refresh()), 300)
                 workers.start(count - 1, env, roles, folder, first=1)
             warm_up(log, url, feeds, workers, quiet=QUIET_SECONDS)
@@ -601,9 +599,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="batch size for --ops figures")
     parser.add_argument("--ops", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
-        "--together",
-        action="store_true",
-        help="start all workers at once (by default the others wait for the first to poll)",
+        "--stagger", action="store_true", help="start the others once the first is polling"
     )
     parser.add_argument("--quick", action="store_true", help="500 feeds, 2 intervals of 60 s")
     args = parser.parse_args()
@@ -636,7 +632,7 @@ def main() -> None:
                     args.interval,
                     args.intervals,
                     args.roles,
-                    stagger=not args.together,
+                    stagger=args.stagger,
                 )
             )
             show(outcomes[-1])
