@@ -16,8 +16,12 @@ with its time) plus the shipped demo stream (`ReplayServer`, 4 feeds, 12 article
 
 Then a micro-measurement of the database operations the coordination costs
 (`claim_due_feeds`, `record_polls`, `heartbeat`, `take_lease`) on a throw-away
-database. Run: `python benchmarks/workers.py` (`--quick`: 500 feeds, two
-intervals). Last line: `RESULT requests_ratio_3w=.. dup_alerts=.. cycle_ratio_3w=..`.
+database (`--workers 0 --ops-feeds 5000`: that alone). Run: `python benchmarks/workers.py`
+(`--quick`: 500 feeds, two intervals of 60 s). A round must end well inside the
+interval: 1,000 feeds took 30-50 s per round here (`--feeds 1000 --interval 120
+--intervals 2`, the README's figures), 5,000 feeds about 5 minutes, so that run
+needs a longer `--interval` than the default 300 s on a loaded 2-core machine.
+Last line: `RESULT requests_ratio_3w=.. dup_alerts=.. cycle_ratio_3w=..`.
 PostgreSQL: `TALKWATCH_TEST_POSTGRES_URL` (default postgresql://postgres@127.0.0.1:5432/test);
 each run creates its own database and drops it.
 """
@@ -487,7 +491,8 @@ async def _timed(repeat: int, call: Callable[[], Awaitable[object]]) -> float:
     return statistics.median(samples)
 
 
-async def operation_costs(url: str, feeds: int, batch: int) -> dict[str, float]:
+async def operation_costs(url: str, feeds: int, sizes: list[int]) -> dict[str, float]:
+    """Median ms of each coordination statement on a table of `feeds` due feeds."""
     from sqlalchemy import update
 
     from bot.domain import FeedSpec, FeedStatus
@@ -508,39 +513,38 @@ async def operation_costs(url: str, feeds: int, batch: int) -> dict[str, float]:
         async with db.session() as session:
             await session.execute(update(FeedRow).values(lease_holder=None, lease_expires_at=None))
 
-    async def claim_all() -> None:
-        await free()
-        await claim_due_feeds(db, now, "w1", ttl=10)
+    def claim(limit: int | None, release: bool = True) -> Callable[[], Awaitable[object]]:
+        async def call() -> None:
+            if release:
+                await free()
+            await claim_due_feeds(db, now, "w1", ttl=10, limit=limit)
 
-    async def claim_batch() -> None:
-        await free()
-        await claim_due_feeds(db, now, "w1", ttl=10, limit=batch)
+        return call
 
-    record = PollRecord(FeedStatus.NOT_MODIFIED, now, now, etag='"x"', last_modified="y")
-    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    turn = iter(range(10**9))
+    def record(size: int) -> Callable[[], Awaitable[object]]:
+        done = PollRecord(FeedStatus.NOT_MODIFIED, now, now, etag='"x"', last_modified="y")
+        batches, turn = [ids[i : i + size] for i in range(0, len(ids), size)], iter(range(10**9))
+        return lambda: record_polls(db, [(i, done) for i in batches[next(turn) % len(batches)]])
 
-    async def record_batch() -> None:
-        chosen = batches[next(turn) % len(batches)]
-        await record_polls(db, [(feed_id, record) for feed_id in chosen])
+    def beat() -> Awaitable[object]:
+        return heartbeat(db, "w1", now=now, ttl=10)
 
-    async def beat() -> None:
-        await heartbeat(db, "w1", now=now, ttl=10)
-
-    costs = {
-        f"claim_due_feeds, all {feeds:,} due (minus the release)": await _timed(5, claim_all)
-        - await _timed(5, free),
-        f"claim_due_feeds, a batch of {batch}": await _timed(20, claim_batch)
-        - await _timed(5, free),
-        f"record_polls, a batch of {batch} (304s)": await _timed(20, record_batch),
-        "heartbeat, 0 feed claims": await _timed(30, beat),
-    }
+    release = await _timed(5, free)
+    costs = {f"claim_due_feeds, all {feeds:,} due": await _timed(5, claim(None)) - release}
+    costs[f"  the same, all {feeds:,} already ours (each tick)"] = await _timed(
+        5, claim(None, release=False)
+    )
+    for size in sizes:
+        costs[f"claim_due_feeds, a batch of {size}"] = await _timed(10, claim(size)) - release
+        costs[f"record_polls, a batch of {size} 304s"] = await _timed(10, record(size))
+    await free()
+    costs["heartbeat, no feed claims"] = await _timed(20, beat)
     await take_lease(db, "assess:1", "w1", now=now, ttl=10)
-    costs["take_lease, renewal"] = await _timed(
-        30, lambda: take_lease(db, "assess:1", "w1", now=now, ttl=10)
+    costs["take_lease, a renewal"] = await _timed(
+        20, lambda: take_lease(db, "assess:1", "w1", now=now, ttl=10)
     )
     costs["take_lease, held by another"] = await _timed(
-        30, lambda: take_lease(db, "assess:1", "w2", now=now, ttl=10)
+        20, lambda: take_lease(db, "assess:1", "w2", now=now, ttl=10)
     )
     await claim_due_feeds(db, now, "w1", ttl=10)
     costs[f"heartbeat, {feeds:,} feed claims"] = await _timed(10, beat)
@@ -548,9 +552,9 @@ async def operation_costs(url: str, feeds: int, batch: int) -> dict[str, float]:
     return costs
 
 
-def measure_operations(feeds: int, batch: int) -> dict[str, float]:
+def measure_operations(feeds: int, sizes: list[int]) -> dict[str, float]:
     with fresh_database(f"talkwatch_wbench_{os.getpid()}_ops") as url:
-        return asyncio.run(operation_costs(url, feeds, batch))
+        return asyncio.run(operation_costs(url, feeds, sizes))
 
 
 # --- main ----------
@@ -590,13 +594,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=5000)
     parser.add_argument("--items", type=int, default=1, help="items per bench feed (backlog)")
-    parser.add_argument("--workers", default="1,2,3", help="worker counts, comma-separated")
+    parser.add_argument(
+        "--workers", default="1,2,3", help="worker counts, comma-separated (0: none)"
+    )
     parser.add_argument("--intervals", type=int, default=3, help="steady intervals measured")
     parser.add_argument(
         "--interval", type=int, default=300, help="POLL_INTERVAL_SECONDS (the default's 5 min)"
     )
     parser.add_argument("--roles", default="poll,assess,deliver,bot")
-    parser.add_argument("--batch", type=int, default=500, help="batch size for --ops figures")
+    parser.add_argument("--batches", default="16,500", help="batch sizes for the --ops figures")
+    parser.add_argument("--ops-feeds", type=int, help="feeds for the --ops figures (--feeds)")
     parser.add_argument("--ops", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--stagger", action="store_true", help="start the others once the first is polling"
@@ -623,7 +630,7 @@ def main() -> None:
             f"roles {args.roles}",
             flush=True,
         )
-        for count in (int(n) for n in args.workers.split(",")):
+        for count in (int(n) for n in args.workers.split(",") if n.strip() not in ("", "0")):
             outcomes.append(
                 run_workers(
                     count,
@@ -641,8 +648,9 @@ def main() -> None:
         server.join()
     table(outcomes)
     if args.ops:
-        print(f"\ndatabase operations on {args.feeds:,} feeds (median ms):")
-        for name, ms in measure_operations(args.feeds, args.batch).items():
+        sizes, feeds = [int(n) for n in args.batches.split(",")], args.ops_feeds or args.feeds
+        print(f"\ndatabase operations on {feeds:,} feeds (median ms):")
+        for name, ms in measure_operations(feeds, sizes).items():
             print(f"  {name:<48} {ms:8.2f}")
     one = next((o for o in outcomes if o.workers == 1), None)
     three = next((o for o in outcomes if o.workers == 3), None)
