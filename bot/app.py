@@ -113,15 +113,16 @@ async def build_ingest(
     parse_pool: bool = False,
     cycle_wait: float | None = None,
     holder: str | None = None,
-    claim_seconds: float | None = None,
+    alive_within: float | None = None,
 ) -> Ingest:
     """The poller, with the feeds file (or `feeds`, for the demo) synced into the store.
 
     `parse_pool` parses feeds in worker processes: worth its start-up cost only in a
     long-running process with many feeds (see benchmarks/poll_cycle.py). `cycle_wait`
     bounds how long one cycle waits for its feeds (the service's ticker); None waits for all.
-    `holder` claims the due feeds for a worker whose heartbeat renews the claims every
-    few seconds (`claim_seconds`); without one, a poll claims its feeds for a whole poll.
+    `holder` claims the due feeds for a registered worker, whose claims stand while
+    its heartbeat is younger than `alive_within`; without one, a poll claims its
+    feeds for the length of a whole poll.
     """
     if feeds is not None:
         await sync_feeds(db, feeds)
@@ -141,7 +142,7 @@ async def build_ingest(
         db,
         http,
         fetcher,
-        Poller(db, fetcher, policy, parser=pool, holder=holder, claim_seconds=claim_seconds),
+        Poller(db, fetcher, policy, parser=pool, holder=holder, alive_within=alive_within),
         parse_pool=pool,
         wait=cycle_wait,
     )

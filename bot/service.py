@@ -244,7 +244,7 @@ async def _start_ingest(
         parse_pool=polls,
         cycle_wait=settings.ticker_seconds / 2,
         holder=worker.id,
-        claim_seconds=worker.ttl,
+        alive_within=worker.ttl,
     )
     stack.push_async_callback(ingest.close)
     return ingest

@@ -29,7 +29,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.domain import FeedOutcome, FeedStatus, PollReport
 from bot.errors import FetchError
@@ -54,6 +54,10 @@ DEFAULT_HINT_MAX = 900
 # many ticks instead of freezing the poller (news feeds carry 10-100 items).
 MAX_ITEMS_PER_POLL = 500
 PARSE_THREADS = 2
+# Due feeds are claimed CLAIM_BATCH_OF x concurrency at a time, again once fewer than
+# CLAIM_REFILL_AT x concurrency are in hand: a claim query per batch, not per feed.
+CLAIM_BATCH_OF = 4
+CLAIM_REFILL_AT = 2
 # Fetch, parse and pages of one feed together; the fetch itself has a tighter deadline.
 FEED_DEADLINE_SECONDS = 180.0
 
@@ -81,12 +85,18 @@ class Poller:
         parser: Executor | None = None,
         holder: str | None = None,
         claim_seconds: float | None = None,
+        alive_within: float | None = None,
     ) -> None:
         self.db, self.fetcher = db, fetcher
         # Who claims the due feeds, and for how long: a worker's heartbeat renews its
         # claims (bot/pipeline/coordination.py); a one-shot poll claims for a whole poll.
         self.holder = holder or new_worker_id()
         self.claim_seconds = claim_seconds or FEED_DEADLINE_SECONDS + 30
+        # A registered worker's claims stand while its heartbeat is this fresh.
+        self.alive_within = alive_within
+        self._pump: asyncio.Task[None] | None = None
+        self._now: datetime | None = None
+        self._exhausted = False
         # Without a process pool, two parse threads: more would only fight the event
         # loop for the GIL and hold more documents in memory at once.
         self._own_parser: ThreadPoolExecutor | None = None
@@ -103,25 +113,72 @@ class Poller:
     async def cycle(
         self, now: datetime | None = None, *, everything: bool = False, wait: float | None = None
     ) -> PollReport:
-        """Start the due feeds (every feed with `everything`); report those finished by `wait`."""
+        """Start the due feeds (every feed with `everything`); report those finished by `wait`.
+
+        Due feeds are claimed in batches as slots free up (`_run_pump`), not all
+        at once: a worker holds only what it is about to poll, and other workers
+        claim the rest. Without `wait`, the cycle returns when nothing due is left.
+        """
         now = now or datetime.now(UTC)
         outcomes = self._collect()
-        feeds = await (list_feeds(self.db) if everything else self._claim_due(now))
         if not self.tasks:
             self.pages.forget()
-        for feed in feeds:
-            if feed.id not in self.tasks:
-                self.tasks[feed.id] = asyncio.create_task(self._guarded(feed, now))
-        if self.tasks:
-            await asyncio.wait(list(self.tasks.values()), timeout=wait)
+        waiting: list[asyncio.Task[Any]]
+        if everything:
+            for feed in await list_feeds(self.db):
+                self._start(feed, now)
+            waiting = list(self.tasks.values())
+        else:
+            waiting = [await self._pumping(now)]
+        if any(not task.done() for task in waiting):
+            await asyncio.wait(waiting, timeout=wait)
         outcomes += self._collect()
         if any(o.status is FeedStatus.OK for o in outcomes):
             give_back_memory()
         return PollReport(tuple(outcomes))
 
-    async def _claim_due(self, now: datetime) -> list[FeedState]:
-        """The due feeds no other worker is polling, claimed for this one."""
-        return await claim_due_feeds(self.db, now, self.holder, ttl=self.claim_seconds)
+    async def _pumping(self, now: datetime) -> asyncio.Task[None]:
+        """The pump claiming feeds due at `now`: started here, or told the new time."""
+        self._now, self._exhausted = now, False
+        await self._fill()  # the first batch starts before the cycle waits
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._run_pump())
+        return self._pump
+
+    async def _run_pump(self) -> None:
+        """Keep the feed slots busy: claim more due feeds whenever enough have finished."""
+        try:
+            while True:
+                await self._fill()
+                running = [task for task in self.tasks.values() if not task.done()]
+                if not running:
+                    return
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        except Exception as exc:  # the database, most likely; the next cycle starts a new pump
+            log.warning("claiming due feeds failed: %s", str(exc).splitlines()[0][:200])
+
+    async def _fill(self) -> None:
+        """Claim a batch of due feeds once fewer than two slots' worth are in hand."""
+        running = sum(not task.done() for task in self.tasks.values())
+        concurrency = self.policy.concurrency
+        if self._exhausted or self._now is None or running >= CLAIM_REFILL_AT * concurrency:
+            return
+        room = CLAIM_BATCH_OF * concurrency - running
+        claimed = await claim_due_feeds(
+            self.db,
+            self._now,
+            self.holder,
+            ttl=self.claim_seconds,
+            limit=room,
+            alive_within=self.alive_within,
+        )
+        self._exhausted = len(claimed) < room
+        for feed in claimed:
+            self._start(feed, self._now)
+
+    def _start(self, feed: FeedState, now: datetime) -> None:
+        if feed.id not in self.tasks:
+            self.tasks[feed.id] = asyncio.create_task(self._guarded(feed, now))
 
     def _collect(self) -> list[FeedOutcome]:
         done = [feed_id for feed_id, task in self.tasks.items() if task.done()]
@@ -132,9 +189,10 @@ class Poller:
         pending = [task for task in self.tasks.values() if not task.done()]
         if pending:
             log.warning("cancelled feeds still in flight", extra={"count": len(pending)})
-        for task in pending:
+        pump = [self._pump] if self._pump is not None else []
+        for task in [*pending, *pump]:
             task.cancel()
-        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await asyncio.gather(*pump, *self.tasks.values(), return_exceptions=True)
         self.tasks.clear()
         if self._own_parser is not None:
             self._own_parser.shutdown(wait=False, cancel_futures=True)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from bot.domain import FeedSpec, FeedStatus
 from bot.store.db import Database, take_turns
-from bot.store.models import FeedRow
+from bot.store.models import FeedRow, WorkerRow
 
 CHUNK = 500  # ids per IN (...) query, well under every backend's parameter limit
 
@@ -174,21 +174,33 @@ async def due_feeds(db: Database, now: datetime) -> list[FeedState]:
 
 
 async def claim_due_feeds(
-    db: Database, now: datetime, holder: str, *, ttl: float, limit: int | None = None
+    db: Database,
+    now: datetime,
+    holder: str,
+    *,
+    ttl: float,
+    limit: int | None = None,
+    alive_within: float | None = None,
 ) -> list[FeedState]:
-    """Due feeds nobody is polling, claimed for `holder` until `ttl` from now; oldest first.
+    """Up to `limit` due feeds nobody is polling, claimed for `holder`; oldest first.
 
     One statement: on PostgreSQL the candidate rows are locked with SKIP LOCKED,
     so workers claiming at the same moment split the due feeds between them
     instead of waiting for each other; SQLite has one writer at a time anyway.
-    A claim ends when the poll is recorded (`record_polls`), or lapses with the
-    holder's heartbeat, when another worker takes the feed over.
+    A claim ends when the poll is recorded (`record_polls`). It needs no renewal:
+    it stands while its holder's heartbeat is younger than `alive_within` (a
+    worker in the registry), or, for a holder outside the registry (a one-shot
+    poll), until `ttl` from now. So a dead worker's feeds are free again as
+    soon as its heartbeat lapses, and a live one never rewrites its claims.
+    Feeds this holder already claimed are not claimed again.
     """
-    free = (
-        FeedRow.lease_holder.is_(None)
-        | (FeedRow.lease_holder == holder)
-        | (FeedRow.lease_expires_at < now)
-    )
+    free = FeedRow.lease_holder.is_(None) | (FeedRow.lease_expires_at < now)
+    if alive_within is not None:
+        alive = select(WorkerRow.id).where(
+            WorkerRow.heartbeat_at >= now - timedelta(seconds=alive_within)
+        )
+        registered = select(WorkerRow.id)
+        free |= FeedRow.lease_holder.in_(registered) & FeedRow.lease_holder.not_in(alive)
     candidates = (
         select(FeedRow.id)
         .where(FeedRow.next_check_at <= now, free)

@@ -84,7 +84,11 @@ async def take_lease(
 
 
 async def heartbeat(db: Database, holder: str, *, now: datetime, ttl: float) -> set[str]:
-    """Extend the worker's leases and feed claims; the names of the leases it still holds.
+    """Extend the worker's leases; the names of the leases it still holds.
+
+    Feed claims are not rewritten: they stand while this heartbeat is fresh
+    (`store.feeds.claim_due_feeds`), so a beat costs two small statements
+    whatever the number of feeds in flight.
 
     A lease that lapsed (the heartbeat came too late) and was taken by another
     worker is not in the answer: the caller must stop using it.
@@ -100,17 +104,14 @@ async def heartbeat(db: Database, holder: str, *, now: datetime, ttl: float) -> 
             .values(expires_at=until)
             .returning(LeaseRow.name)
         )
-        names = set(held)
-        await session.execute(
-            update(FeedRow).where(FeedRow.lease_holder == holder).values(lease_expires_at=until)
-        )
-    return names
+        return set(held)
 
 
 async def reap_dead_workers(db: Database, *, now: datetime, ttl: float) -> list[str]:
-    """Forget workers whose heartbeat lapsed; the messages they were sending are due now.
+    """Forget workers whose heartbeat lapsed; their feeds and messages are free again.
 
-    Their named leases and feed claims lapse by themselves; an outbox row keeps
+    Their named leases lapse by themselves, and their feed claims stood only while
+    they were alive (cleared here with the registry row); an outbox row keeps
     a long lease (a slow send must not be sent twice by a live worker), so a
     dead sender's rows are handed back here, within a heartbeat of its death.
     A message it had in flight may have reached Telegram: that one is resent,
@@ -124,6 +125,11 @@ async def reap_dead_workers(db: Database, *, now: datetime, ttl: float) -> list[
             )
         )
         if dead:
+            await session.execute(
+                update(FeedRow)
+                .where(FeedRow.lease_holder.in_(dead))
+                .values(lease_holder=None, lease_expires_at=None)
+            )
             await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.claimed_by.in_(dead), OutboxRow.status == SENDING)

@@ -150,3 +150,28 @@ async def owed(db: Database, n: int) -> list[int]:
         await subscribe(db, chat_id)
     await alert(db, "Claims", "For everyone.", channel=None)
     return [item.id for item in await due_work(db, datetime.now(UTC), 1000)]
+
+
+async def test_a_live_workers_claims_stand_without_renewal_and_lapse_with_it(
+    database: Database,
+) -> None:
+    await feeds(database, 5)
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    await register_worker(database, "a", host="h", pid=1, roles=["poll"], now=now)
+    await register_worker(database, "b", host="h", pid=2, roles=["poll"], now=now)
+    mine = await claim_due_feeds(database, now, "a", ttl=300, limit=3, alive_within=TTL)
+    assert len(mine) == 3  # a batch, not every due feed
+    assert await claim_due_feeds(database, now, "a", ttl=300, alive_within=TTL) != mine
+    # a keeps beating: its claims stand, however long its polls take.
+    later_on = now + timedelta(seconds=30)
+    await heartbeat(database, "a", now=later_on, ttl=TTL)
+    await heartbeat(database, "b", now=later_on, ttl=TTL)
+    assert await claim_due_feeds(database, later_on, "b", ttl=300, alive_within=TTL) == []
+    # a stops beating: b takes its feeds as soon as its heartbeat is stale...
+    stale = later_on + timedelta(seconds=TTL + 1)
+    await heartbeat(database, "b", now=stale, ttl=TTL)
+    taken = await claim_due_feeds(database, stale, "b", ttl=300, limit=2, alive_within=TTL)
+    assert len(taken) == 2
+    # ...and once a is reaped from the registry, the rest too.
+    assert await reap_dead_workers(database, now=stale, ttl=TTL) == ["a"]
+    assert len(await claim_due_feeds(database, stale, "b", ttl=300, alive_within=TTL)) == 3
