@@ -438,6 +438,10 @@ async def test_a_trickling_and_a_huge_feed_never_delay_a_normal_feed(
             await poller.cycle(wait=0.1)
             await asyncio.sleep(0.2)
         in_flight = set(poller.tasks)
+        feeds = await feeds_by_name(sqlite_database)
+        huge = poller.tasks.get(feeds["huge"].id)
+        if huge is not None:  # a loaded machine parses 6,000 items slowly: let it finish
+            await asyncio.wait_for(asyncio.shield(huge), 120)
         await poller.aclose()
     gaps = [b - a for a, b in itertools.pairwise(seen)]
     assert len(seen) >= 4 and max(gaps) < 2.0, gaps
