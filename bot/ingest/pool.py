@@ -48,8 +48,8 @@ class LeanPool:
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         """Send `request` on an idle connection to its origin, or on a new one."""
         await self._take_slot(request)
-        connection = await self._idle_for(request.url.origin)
-        try:
+        try:  # from here on, whatever happens (a cancellation too) gives the slot back
+            connection = await self._idle_for(request.url.origin)
             try:
                 connection, response = await self._send(connection, request)
             except httpcore.ConnectionNotAvailable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -105,3 +106,19 @@ async def test_idle_connections_beyond_the_keepalive_limit_are_closed() -> None:
         assert len(pool_of(client).idle) == 2
         await asyncio.sleep(0.05)
         assert server.open_now == 2
+
+
+async def test_a_cancelled_request_gives_its_slot_back() -> None:
+    """A feed cut by its deadline mid-request must not shrink the pool for everyone after."""
+    server = Counting(delay=0.5)
+    async with (
+        counting_server(server) as base,
+        build_client(allow_private=True, max_connections=1) as client,
+    ):
+        fetcher = Fetcher(client)
+        for n in range(3):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.05):
+                    await fetcher.fetch(f"{base}/slow/{n}")
+        server.delay = 0.0
+        assert (await fetcher.fetch(f"{base}/feed/last")).status == 200
