@@ -17,14 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import select
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from enum import StrEnum
+from typing import Any
 
 import httpcore
 import httpx
 
 from bot.errors import FetchError
+from bot.ingest.pool import LeanPool
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -149,9 +153,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in addresses:  # the checked address itself: no second lookup to rebind
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     str(address), port, timeout, local_address, socket_options
                 )
+                return LeanStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
@@ -169,11 +174,56 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+class LeanStream(httpcore.AsyncNetworkStream):
+    """A connection whose "has the server closed it?" check costs one syscall.
+
+    httpcore asks every idle pooled connection that question on each request it
+    places and each response it closes; anyio answers by building its whole
+    attribute table (a `getpeername` call among them) every time. On a cycle of
+    mostly bodiless 304s that was the largest single cost of a request. The
+    socket and a poll object are looked up once here; everything else is the
+    inner stream's.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+        self._poll: Any = None
+        if self._socket is not None and hasattr(select, "poll"):
+            self._poll = select.poll()
+            self._poll.register(self._socket.fileno(), select.POLLIN)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+    ) -> httpcore.AsyncNetworkStream:
+        return LeanStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._poll is not None:
+            assert self._socket is not None
+            # A closed socket reads as readable, as httpcore's own check answers.
+            return self._socket.fileno() < 0 or bool(self._poll.poll(0))
+        return self._inner.get_extra_info(info)
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over `GuardedBackend`; environment proxies are never used.
 
     A proxy would resolve the host itself, out of the guard's sight, so the
-    pool is rebuilt without one (httpx has no public seam for the backend).
+    pool is rebuilt without one (httpx has no public seam for the backend), as a
+    `LeanPool` (see there why not httpcore's).
     """
 
     def __init__(
@@ -184,10 +234,10 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         backend: GuardedBackend | None = None,
     ) -> None:
         super().__init__(limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+        self._pool = LeanPool(  # type: ignore[assignment]  # httpx calls only its two methods
             network_backend=backend or GuardedBackend(allow_private=allow_private),
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections or 100,
+            max_keepalive_connections=limits.max_keepalive_connections or 0,
+            keepalive_expiry=limits.keepalive_expiry or 0.0,
         )

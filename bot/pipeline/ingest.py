@@ -31,10 +31,10 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from bot.domain import FeedOutcome, FeedStatus, PollReport
+from bot.domain import FeedOutcome, FeedStatus, ParsedItem, PollReport
 from bot.errors import FetchError
 from bot.ingest.fetch import Fetcher, FetchResult
-from bot.ingest.identity import is_web_url, mask_url
+from bot.ingest.identity import StoredPrints, is_web_url, mask_url
 from bot.ingest.lifeline import die_with_parent
 from bot.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from bot.ingest.schedule import base_interval, hint_seconds, next_check_at, next_success_at
@@ -108,6 +108,9 @@ class Poller:
         self.feed_gate = asyncio.Semaphore(self.policy.concurrency)
         self.write_lock = asyncio.Lock()  # one writer at a time: SQLite has one anyway
         self.unrecorded: list[tuple[int, Record]] = []
+        # Per feed, which entries of its last document are stored (this process's
+        # memory only: a restart or another worker just converts them once more).
+        self.stored: dict[int, StoredPrints] = {}
         self.pages = PageReader(fetcher, self.cpu, self.policy.concurrency)
 
     async def cycle(
@@ -222,18 +225,29 @@ class Poller:
         if result.not_modified:
             return await self._save(feed, plan.succeeded(result, None))
         try:
-            headers = dict(result.headers)
-            parsed = await self.cpu(
-                partial(parse_feed, result.body, url=result.url, headers=headers)
-            )
+            parsed = await self._parse(feed, result)
         except NotAFeed as exc:
             return await self._save(feed, plan.failed(str(exc)))
         _log_skips(feed, parsed)
         fresh = await unseen(self.db, parsed.items)
         more = len(fresh) > self.policy.item_cap
         backlog = feed.first_success_at is None
-        articles = await self.pages.complete(feed.id, fresh[: self.policy.item_cap], backlog)
-        return await self._save(feed, plan.succeeded(result, parsed.ttl_seconds, more), articles)
+        kept = fresh[: self.policy.item_cap]
+        articles = await self.pages.complete(feed.id, kept, backlog)
+        outcome = await self._save(feed, plan.succeeded(result, parsed.ttl_seconds, more), articles)
+        self.stored[feed.id] = _stored_after(parsed, fresh, kept)
+        return outcome
+
+    async def _parse(self, feed: FeedState, result: FetchResult) -> ParsedFeed:
+        """Parse in the pool, leaving unconverted the entries known to be stored already."""
+        call = partial(
+            parse_feed,
+            result.body,
+            url=result.url,
+            headers=dict(result.headers),
+            stored=self.stored.get(feed.id, StoredPrints()),
+        )
+        return await self.cpu(call)
 
     def _plan(self, feed: FeedState, now: datetime) -> Plan:
         return Plan(feed, now, self.policy)
@@ -265,6 +279,14 @@ class Poller:
     async def cpu(self, call: Callable[[], T]) -> T:
         """Run parsing/extraction off the event loop, in the parse pool when there is one."""
         return await asyncio.get_running_loop().run_in_executor(self.parser, call)
+
+
+def _stored_after(
+    parsed: ParsedFeed, fresh: list[ParsedItem], kept: list[ParsedItem]
+) -> StoredPrints:
+    """The document's entries now stored: all but the fresh ones past the item cap."""
+    left = {id(item) for item in fresh} - {id(item) for item in kept}
+    return parsed.already.with_keys(i.identity for i in parsed.items if id(i) not in left)
 
 
 def _log_skips(feed: FeedState, parsed: ParsedFeed) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from bot.ingest.extract import extract_article
+from bot.ingest.identity import StoredPrints
 from bot.ingest.parse import NotAFeed, parse_feed, split_outlet
 from tests.support.feed_server import fixture_bytes
 
@@ -134,3 +137,26 @@ def test_an_entry_feedparser_cannot_read_costs_only_itself() -> None:
     parsed = parse_feed(rss("One", "Two &#99999999999; bad", "Three"), url=BASE, headers={})
     assert [i.title for i in parsed.items] == ["One", "Three"]
     assert parsed.skipped == 1 and "entry 2: OverflowError" in parsed.skip_reasons[0]
+
+
+def test_entries_known_as_stored_are_counted_not_converted() -> None:
+    """A steady poll converts only new entries; one named by neither guid nor link always is."""
+    feed = fixture_bytes("rss_full.xml", BASE)
+    everything = parse_feed(feed, url=BASE, headers={}, now=FETCHED_AT)
+    stored = StoredPrints.of(item.identity for item in everything.items[1:])
+    again = parse_feed(feed, url=BASE, headers={}, now=FETCHED_AT, stored=stored)
+    assert again.items == everything.items[:1]
+    assert len(again.already) == len(everything.items) - 1
+    bare = parse_feed(fixture_bytes("no_links_dates.xml", BASE), url=BASE, headers={})
+    hashed = [i for i in bare.items if i.identity.startswith("hash:")]
+    known = StoredPrints.of(i.identity for i in bare.items)
+    assert hashed and parse_feed(
+        fixture_bytes("no_links_dates.xml", BASE), url=BASE, headers={}, stored=known
+    ).items == tuple(hashed)
+
+
+def test_stored_prints_survive_the_trip_to_a_parse_process() -> None:
+    prints = StoredPrints.of(["guid:a", "url:https://example.org/b"])
+    copy = pickle.loads(pickle.dumps(prints))
+    assert "guid:a" in copy and "url:https://example.org/b" in copy and "guid:c" not in copy
+    assert len(copy.with_keys(["guid:c", "guid:a"])) == 4  # a print per key given, kept as is
