@@ -104,6 +104,9 @@ def quiet_request_logs(level: int = logging.INFO) -> None:
     """Silence loggers that write every request URL: Bot API URLs carry the token."""
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, level))
+    # A tick still running when the next is due is skipped by design (max_instances=1,
+    # coalesce): APScheduler's warning about it would be one line per tick of a busy worker.
+    logging.getLogger("apscheduler.scheduler").setLevel(max(logging.ERROR, level))
 
 
 class Metrics:
