@@ -17,6 +17,7 @@ from bot.assess.copies import Copied, copy_anchors, find_copy
 from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
+from bot.assess.pool import FeaturePool
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
 from bot.assess.shingles import CopyIndex
 from bot.assess.summary import sentence_names, summarise
@@ -33,11 +34,15 @@ class Assessor:
         topic: Topic,
         corpus: Sequence[Document],
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        pool: FeaturePool | None = None,
     ) -> None:
+        """`pool` is shared by the stories of one process: what they learn in common is
+        kept once (see `pool`); without one, the story keeps its own."""
         self.thresholds = thresholds
         self.topic = topic
-        self._index = KnowledgeIndex()
-        self._copies = CopyIndex()
+        self.pool = pool if pool is not None else FeaturePool()
+        self._index = KnowledgeIndex(self.pool)
+        self._copies = CopyIndex(self.pool)
         self._last: tuple[Document, Analysis] | None = None
         # A corpus text's first line is its title, and part of what the corpus says.
         # One by one, so each text's names fold onto those of the texts before it.
@@ -77,6 +82,12 @@ class Assessor:
         )
         novelty = judge_novelty(analysis, self._index, self.thresholds, argument)
         return self._full_verdict(analysis, relevance, novelty, comment)
+
+    def adopt(self, pool: FeaturePool) -> None:
+        """Share `pool`'s copies of everything known (a snapshot loads values of its own)."""
+        self.pool = pool
+        self._index.adopt(pool)
+        self._copies.adopt(pool)
 
     def learn(self, doc: Document, verdict: Assessment) -> None:
         """Remember a document: always as seen (for copies), and its facts when alerted."""
