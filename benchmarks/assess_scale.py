@@ -13,12 +13,15 @@ With `--stories N [SIZE]` (default 20 stories, 10000 articles each) it measures 
 Talkwatch following N stories that share 1,000 feeds: N knowledge bases of SIZE
 articles each, drawn from one pool of stored articles (stories polling the same feeds
 learn the same articles; see `story_sources`), every fresh article assessed by every
-story, timed per story-article pair and per article across all stories. Three layouts
-run, each in a process of its own so each peak RSS is its own: one story alone (the
-baseline), the N stories sharing one feature pool (as `talkwatch run` keeps them: an
-article's sentences, terms, names and hashes held once), and the same N stories each
-keeping its own copies (the layout before the pool, for the gain). The 20 x 10k run
-takes about half an hour on 2 cores, nearly all of it learning.
+story, timed per story-article pair and per article across all stories in CPU time
+(`time.process_time`: assessing does no I/O, and CPU time is what other work on a
+shared machine cannot inflate). Three layouts run, each in a process of its own so
+each peak RSS is its own: one story alone (the baseline), the N stories sharing one
+feature pool (as `talkwatch run` keeps them: an article analysed once for the stories
+that read it alike, its sentences, terms, names and hashes held once), and stories each
+keeping its own copies and analysing everything itself (the layout before the pool):
+UNSHARED_STORIES of them, their cost per story extrapolated to N, as each costs as
+much as the first and N of them would take longer than the rest of the run.
 """
 
 from __future__ import annotations
@@ -149,6 +152,9 @@ def measure(size: int) -> tuple[float, float, float]:
 
 
 FEEDS = 1000
+# Stories built without a shared pool, for the side-by-side figure: each costs as much
+# as the first, so a few give the cost per story, and N of them are extrapolated from it.
+UNSHARED_STORIES = 3
 # Share of the feeds each story polls: stories overlap heavily but not completely.
 FOLLOWED = 0.8
 
@@ -162,47 +168,68 @@ class Layout:
     shared: bool
 
 
-def story_sources(stories: int, size: int) -> tuple[list[list[Document]], list[Document]]:
+@dataclass(frozen=True)
+class Sources:
+    """The pooled articles (feed, document) in publication order and who polls what."""
+
+    pool: list[tuple[int, Document]]
+    follows: list[set[int]]
+    fresh: list[Document]
+
+
+def story_sources(stories: int, size: int) -> Sources:
     """What each story learns, drawn from one pool of articles on FEEDS shared feeds.
 
     In the issue's scenario twenty stories poll the same 1,000 feeds, so they learn the
     same stored articles: every pooled article sits on one feed, each story polls a
     random FOLLOWED share of the feeds and learns the first SIZE articles of its feeds,
     in publication order (about 80 % of any two stories' articles are common). Each story
-    keeps its own corpus. Also returns the fresh articles every story then assesses.
+    keeps its own corpus. Also the fresh articles every story then assesses.
     """
     generator = Generator(seed=size)
-    pool = [
-        (generator.rng.randrange(FEEDS), generator.article(f"a{i}"))
-        for i in range(round(size / FOLLOWED * 1.1))
+    count = round(size / FOLLOWED * 1.1)
+    pool = [(generator.rng.randrange(FEEDS), generator.article(f"a{i}")) for i in range(count)]
+    follows = [
+        set(random.Random(story).sample(range(FEEDS), round(FEEDS * FOLLOWED)))
+        for story in range(stories)
     ]
-    learned = []
-    for story in range(stories):
-        feeds = set(random.Random(story).sample(range(FEEDS), round(FEEDS * FOLLOWED)))
-        learned.append([doc for feed, doc in pool if feed in feeds][:size])
-    return learned, queries(generator, learned[0])
+    first = [doc for feed, doc in pool if feed in follows[0]][:size]
+    return Sources(pool, follows, queries(generator, first))
+
+
+def learn_all(assessors: list[Assessor], sources: Sources, size: int) -> None:
+    """Each pooled article, as it is published, learned by every story polling its feed
+    (until the story knows SIZE): the order a running Talkwatch learns them in."""
+    learned = [0] * len(assessors)
+    for feed, doc in sources.pool:
+        for story, assessor in enumerate(assessors):
+            if feed in sources.follows[story] and learned[story] < size:
+                assessor.learn(doc, ALERT)
+                learned[story] += 1
 
 
 def measure_layout(layout: Layout, size: int) -> tuple[float, float, float]:
     """p99 ms per story-article pair, p99 ms per article across all stories, peak RSS MB."""
-    learned, fresh = story_sources(layout.stories, size)
+    sources = story_sources(layout.stories, size)
     pool = FeaturePool() if layout.shared else None
-    assessors = []
-    for story, documents in enumerate(learned):
-        corpus = [Generator(seed=1000 + story).article(f"corpus:{i}") for i in range(5)]
-        assessor = Assessor(BENCH_TOPIC, corpus, pool=pool)
-        for doc in documents:
-            assessor.learn(doc, ALERT)
-        assessors.append(assessor)
+    assessors = [
+        Assessor(
+            BENCH_TOPIC,
+            [Generator(seed=1000 + story).article(f"corpus:{i}") for i in range(5)],
+            pool=pool,
+        )
+        for story in range(layout.stories)
+    ]
+    learn_all(assessors, sources, size)
     pairs: list[float] = []
     articles: list[float] = []
-    for doc in fresh:
-        article_started = time.perf_counter()
+    for doc in sources.fresh:
+        article_started = time.process_time()
         for assessor in assessors:
-            started = time.perf_counter()
+            started = time.process_time()
             assessor.assess(doc)
-            pairs.append((time.perf_counter() - started) * 1000)
-        articles.append((time.perf_counter() - article_started) * 1000)
+            pairs.append((time.process_time() - started) * 1000)
+        articles.append((time.process_time() - article_started) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{layout.name:>9}: stories={layout.stories:>3}  size={size:>6} each  "
@@ -229,11 +256,15 @@ def main_stories(argv: list[str]) -> int:
     size = int(argv[1]) if len(argv) > 1 else 10_000
     one = in_own_process(Layout("one story", 1, shared=True), size)
     shared = in_own_process(Layout("shared", stories, shared=True), size)
-    apart = in_own_process(Layout("unshared", stories, shared=False), size)
+    few = min(stories, UNSHARED_STORIES)
+    apart = in_own_process(Layout("unshared", few, shared=False), size)
+    per_story = (apart[2] - one[2]) / max(few - 1, 1)
+    unshared_mb = one[2] + per_story * (stories - 1)
     print(
         f"RESULT stories={stories} size={size} pair_p99_ms={shared[0]:.2f}"
         f" (one story: {one[0]:.2f}) article_p99_ms={shared[1]:.2f}"
-        f" peak_mb={shared[2]:.0f} (unshared: {apart[2]:.0f}, one story: {one[2]:.0f})"
+        f" peak_mb={shared[2]:.0f} (unshared: {unshared_mb:.0f} from {few} stories"
+        f" at {per_story:.0f} MB each; one story: {one[2]:.0f})"
     )
     return 0
 

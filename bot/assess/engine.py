@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.assess.analysis import Analysis, analyse
+from bot.assess.asked import analyse_asking
 from bot.assess.comment import comment_signs, commentary_positions
 from bot.assess.copies import Copied, copy_anchors, find_copy
 from bot.assess.facts import Fact, FactKind
@@ -99,9 +100,20 @@ class Assessor:
     def _analyse(self, doc: Document) -> Analysis:
         if self._last is not None and self._last[0] == doc:
             return self._last[1]
-        analysis = self._analyse_new(doc)
+        analysis = self._analyse_shared(doc)
         self._last = (doc, analysis)
         return analysis
+
+    def _analyse_shared(self, doc: Document) -> Analysis:
+        """Another story's analysis of this article when this story's knowledge answers
+        every question it asked alike (see `asked`); else its own, offered to the others."""
+        lowercase, names = self._index.lowercase_words, self._index.known_names
+        for earlier in self.pool.analysed(doc):
+            if earlier.questions.answered_alike(lowercase, names):
+                return earlier.analysis
+        asked = analyse_asking(doc, lowercase, names)
+        self.pool.remember(doc, asked)
+        return asked.analysis
 
     def _analyse_new(self, doc: Document) -> Analysis:
         """Analyse with what the base knows: lowercase words and names for spelling folds."""

@@ -16,6 +16,18 @@ pool grows with the knowledge bases that reference it and no faster.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.assess.asked import Asked
+    from bot.domain import Document
+
+# Articles whose analyses are kept for the other stories (see `asked`). Every story
+# assesses a new article within the same cycle; a cycle rarely brings more than this.
+RECENT_ARTICLES = 256
+# Different analyses kept per article: stories whose knowledge reads it differently.
+READINGS = 4
+
 
 class FeaturePool:
     """Canonical copies of the immutable values the knowledge bases keep."""
@@ -24,6 +36,7 @@ class FeaturePool:
         self._texts: dict[str, str] = {}
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._numbers: dict[int, int] = {}
+        self._analysed: dict[Document, list[Asked]] = {}
 
     def __reduce__(self) -> tuple[type[FeaturePool], tuple[()]]:
         """A snapshot holds one story's knowledge, not the process's pool: it pickles
@@ -49,3 +62,15 @@ class FeaturePool:
     def number(self, value: int) -> int:
         """The pool's copy of an integer (a shingle hash, a document's ordinal)."""
         return self._numbers.setdefault(value, value)
+
+    def analysed(self, doc: Document) -> list[Asked]:
+        """The analyses stories made lately of this article, with their questions."""
+        return self._analysed.get(doc, [])
+
+    def remember(self, doc: Document, asked: Asked) -> None:
+        """Offer an analysis to the other stories; the oldest article's are let go."""
+        readings = self._analysed.setdefault(doc, [])
+        if len(readings) < READINGS:
+            readings.append(asked)
+        if len(self._analysed) > RECENT_ARTICLES:
+            del self._analysed[next(iter(self._analysed))]

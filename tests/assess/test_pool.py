@@ -107,3 +107,42 @@ def test_a_restored_story_shares_the_pool_and_decides_as_before() -> None:
     assert restarted.assess(PROBE) == original.assess(PROBE)
     restarted.learn(PROBE, restarted.assess(PROBE))
     assert len(pool) > held
+
+
+FERRY_CORPUS = [
+    Document(
+        key="corpus:ferry.txt",
+        title="Arvania and Tolland reopen the Lunsk ferry",
+        text="Arvania and Tolland reopened the Lunsk ferry on Monday, the first link across the "
+        "border since the war, Tollish officials said.\n\nArvania said the ferry would run twice "
+        "a week and carry food and medicine to Brava.",
+    )
+]
+MISSPELT = article(
+    "misspelt",
+    "Merrinn to meet Vell in Lunsk on June 20",
+    "Arvanian President Oda Merrinn will meet Tollish President Kasimir Vell in Lunsk on June "
+    "20, the Arvanian foreign ministry said.",
+)
+
+
+def test_an_article_read_alike_is_analysed_once_for_every_story() -> None:
+    pool = FeaturePool()
+    stories = [Assessor(topic(), corpus_documents(), pool=pool) for _ in range(3)]
+
+    for story in stories:
+        story.assess(PROBE)
+
+    assert len(pool.analysed(PROBE)) == 1
+
+
+def test_a_story_that_knows_other_names_reads_an_article_itself_and_decides_as_alone() -> None:
+    pool = FeaturePool()
+    shared = [Assessor(topic(), corpus, pool=pool) for corpus in (corpus_documents(), FERRY_CORPUS)]
+    alone = [Assessor(topic(), corpus) for corpus in (corpus_documents(), FERRY_CORPUS)]
+
+    verdicts = [story.assess(MISSPELT) for story in shared]
+
+    assert len(pool.analysed(MISSPELT)) == 2, "the stories know different names: two readings"
+    assert verdicts == [story.assess(MISSPELT) for story in alone]
+    assert [replay(s, *STREAM) for s in shared] == [replay(s, *STREAM) for s in alone]
