@@ -15,8 +15,8 @@ articles each, drawn from one pool of stored articles (stories polling the same 
 learn the same articles; see `story_sources`), every fresh article assessed by every
 story, timed per story-article pair and per article across all stories in CPU time
 (`time.process_time`: assessing does no I/O, and CPU time is what other work on a
-shared machine cannot inflate). Three layouts run, each in a process of its own so
-each peak RSS is its own: one story alone (the baseline), the N stories sharing one
+shared machine cannot inflate). Three layouts run side by side, each in a process of
+its own so each peak RSS is its own: one story alone (the baseline), the N stories sharing one
 feature pool (as `talkwatch run` keeps them: an article analysed once for the stories
 that read it alike, its sentences, terms, names and hashes held once), and stories each
 keeping its own copies and analysing everything itself (the layout before the pool):
@@ -240,10 +240,12 @@ def measure_layout(layout: Layout, size: int) -> tuple[float, float, float]:
     return _p99(pairs), _p99(articles), peak_mb
 
 
-def in_own_process(layout: Layout, size: int) -> tuple[float, float, float]:
-    """Measure a layout in a fresh child, so each peak RSS is that layout's alone."""
-    with multiprocessing.get_context("fork").Pool(1) as child:
-        return child.apply(measure_layout, (layout, size))
+def in_own_processes(layouts: list[Layout], size: int) -> list[tuple[float, float, float]]:
+    """Measure each layout in a fresh child of its own, side by side, so each peak RSS is
+    that layout's alone (timings are CPU time, which the others running does not inflate)."""
+    with multiprocessing.get_context("fork").Pool(len(layouts)) as children:
+        running = [children.apply_async(measure_layout, (layout, size)) for layout in layouts]
+        return [result.get() for result in running]
 
 
 def _p99(timings: list[float]) -> float:
@@ -254,10 +256,15 @@ def _p99(timings: list[float]) -> float:
 def main_stories(argv: list[str]) -> int:
     stories = int(argv[0]) if argv else 20
     size = int(argv[1]) if len(argv) > 1 else 10_000
-    one = in_own_process(Layout("one story", 1, shared=True), size)
-    shared = in_own_process(Layout("shared", stories, shared=True), size)
     few = min(stories, UNSHARED_STORIES)
-    apart = in_own_process(Layout("unshared", few, shared=False), size)
+    one, shared, apart = in_own_processes(
+        [
+            Layout("one story", 1, shared=True),
+            Layout("shared", stories, shared=True),
+            Layout("unshared", few, shared=False),
+        ],
+        size,
+    )
     per_story = (apart[2] - one[2]) / max(few - 1, 1)
     unshared_mb = one[2] + per_story * (stories - 1)
     print(
