@@ -10,22 +10,33 @@ increasing order, so the last figure is the peak at 100k).
 Usage: python benchmarks/assess_scale.py [SIZES...]   (default 1000 10000 100000)
 
 With `--stories N [SIZE]` (default 20 stories, 10000 articles each) it measures a
-Talkwatch following N stories: N knowledge bases of SIZE articles each, every
-fresh article assessed by every story (as a feed shared by all of them), timed per
-story-article pair and per article across all stories, with one story at the same
-size as the baseline in the same run.
+Talkwatch following N stories that share 1,000 feeds: N knowledge bases of SIZE
+articles each, drawn from one pool of stored articles (stories polling the same feeds
+learn the same articles; see `story_sources`), every fresh article assessed by every
+story, timed per story-article pair and per article across all stories in CPU time
+(`time.process_time`: assessing does no I/O, and CPU time is what other work on a
+shared machine cannot inflate). Three layouts run side by side, each in a process of
+its own so each peak RSS is its own: one story alone (the baseline), the N stories sharing one
+feature pool (as `talkwatch run` keeps them: an article analysed once for the stories
+that read it alike, its sentences, terms, names and hashes held once), and stories each
+keeping its own copies and analysing everything itself (the layout before the pool):
+UNSHARED_STORIES of them, their cost per story extrapolated to N, as each costs as
+much as the first and N of them would take longer than the rest of the run.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import resource
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.assess import Assessor, Topic
+from bot.assess.pool import FeaturePool
 from bot.domain import Assessment, Document
 
 QUERIES = 300
@@ -90,12 +101,14 @@ class Generator:
 ALERT = Assessment(relevant=True, relevance=1.0, copy_of=None, novel=True, novelty=2.0)
 
 
+BENCH_TOPIC = Topic(
+    name="bench", actors=(("china", ("china", "beijing")), ("ukraine", ("ukraine", "kyiv")))
+)
+
+
 def build(size: int, generator: Generator) -> tuple[Assessor, list[Document], float]:
     corpus = [generator.article(f"corpus:{i}") for i in range(5)]
-    topic = Topic(
-        name="bench", actors=(("china", ("china", "beijing")), ("ukraine", ("ukraine", "kyiv")))
-    )
-    assessor = Assessor(topic, corpus)
+    assessor = Assessor(BENCH_TOPIC, corpus)
     learned: list[Document] = []
     started = time.perf_counter()
     for i in range(size):
@@ -138,27 +151,101 @@ def measure(size: int) -> tuple[float, float, float]:
     return p50, p99, peak_mb
 
 
-def measure_stories(stories: int, size: int) -> tuple[float, float, float]:
+FEEDS = 1000
+# Stories built without a shared pool, for the side-by-side figure: each costs as much
+# as the first, so a few give the cost per story, and N of them are extrapolated from it.
+UNSHARED_STORIES = 3
+# Share of the feeds each story polls: stories overlap heavily but not completely.
+FOLLOWED = 0.8
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way of keeping N stories' knowledge, measured in a process of its own."""
+
+    name: str
+    stories: int
+    shared: bool
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The pooled articles (feed, document) in publication order and who polls what."""
+
+    pool: list[tuple[int, Document]]
+    follows: list[set[int]]
+    fresh: list[Document]
+
+
+def story_sources(stories: int, size: int) -> Sources:
+    """What each story learns, drawn from one pool of articles on FEEDS shared feeds.
+
+    In the issue's scenario twenty stories poll the same 1,000 feeds, so they learn the
+    same stored articles: every pooled article sits on one feed, each story polls a
+    random FOLLOWED share of the feeds and learns the first SIZE articles of its feeds,
+    in publication order (about 80 % of any two stories' articles are common). Each story
+    keeps its own corpus. Also the fresh articles every story then assesses.
+    """
+    generator = Generator(seed=size)
+    count = round(size / FOLLOWED * 1.1)
+    pool = [(generator.rng.randrange(FEEDS), generator.article(f"a{i}")) for i in range(count)]
+    follows = [
+        set(random.Random(story).sample(range(FEEDS), round(FEEDS * FOLLOWED)))
+        for story in range(stories)
+    ]
+    first = [doc for feed, doc in pool if feed in follows[0]][:size]
+    return Sources(pool, follows, queries(generator, first))
+
+
+def learn_all(assessors: list[Assessor], sources: Sources, size: int) -> None:
+    """Each pooled article, as it is published, learned by every story polling its feed
+    (until the story knows SIZE): the order a running Talkwatch learns them in."""
+    learned = [0] * len(assessors)
+    for feed, doc in sources.pool:
+        for story, assessor in enumerate(assessors):
+            if feed in sources.follows[story] and learned[story] < size:
+                assessor.learn(doc, ALERT)
+                learned[story] += 1
+
+
+def measure_layout(layout: Layout, size: int) -> tuple[float, float, float]:
     """p99 ms per story-article pair, p99 ms per article across all stories, peak RSS MB."""
-    assessors = [build(size, Generator(seed=1000 + s))[:2] for s in range(stories)]
-    fresh = queries(Generator(seed=7), assessors[0][1])
+    sources = story_sources(layout.stories, size)
+    pool = FeaturePool() if layout.shared else None
+    assessors = [
+        Assessor(
+            BENCH_TOPIC,
+            [Generator(seed=1000 + story).article(f"corpus:{i}") for i in range(5)],
+            pool=pool,
+        )
+        for story in range(layout.stories)
+    ]
+    learn_all(assessors, sources, size)
     pairs: list[float] = []
     articles: list[float] = []
-    for doc in fresh:
-        article_started = time.perf_counter()
-        for assessor, _ in assessors:
-            started = time.perf_counter()
+    for doc in sources.fresh:
+        article_started = time.process_time()
+        for assessor in assessors:
+            started = time.process_time()
             assessor.assess(doc)
-            pairs.append((time.perf_counter() - started) * 1000)
-        articles.append((time.perf_counter() - article_started) * 1000)
-    pair_p99, article_p99 = _p99(pairs), _p99(articles)
+            pairs.append((time.process_time() - started) * 1000)
+        articles.append((time.process_time() - article_started) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"stories={stories:>3}  size={size:>6} each  p99 per pair={pair_p99:6.2f} ms  "
-        f"p99 per article (all stories)={article_p99:7.2f} ms  peak_rss={peak_mb:7.1f} MB",
+        f"{layout.name:>9}: stories={layout.stories:>3}  size={size:>6} each  "
+        f"p99 per pair={_p99(pairs):6.2f} ms  p99 per article (all stories)="
+        f"{_p99(articles):7.2f} ms  peak_rss={peak_mb:7.1f} MB",
         flush=True,
     )
-    return pair_p99, article_p99, peak_mb
+    return _p99(pairs), _p99(articles), peak_mb
+
+
+def in_own_processes(layouts: list[Layout], size: int) -> list[tuple[float, float, float]]:
+    """Measure each layout in a fresh child of its own, side by side, so each peak RSS is
+    that layout's alone (timings are CPU time, which the others running does not inflate)."""
+    with multiprocessing.get_context("fork").Pool(len(layouts)) as children:
+        running = [children.apply_async(measure_layout, (layout, size)) for layout in layouts]
+        return [result.get() for result in running]
 
 
 def _p99(timings: list[float]) -> float:
@@ -169,12 +256,22 @@ def _p99(timings: list[float]) -> float:
 def main_stories(argv: list[str]) -> int:
     stories = int(argv[0]) if argv else 20
     size = int(argv[1]) if len(argv) > 1 else 10_000
-    baseline = measure_stories(1, size)
-    several = measure_stories(stories, size)
+    few = min(stories, UNSHARED_STORIES)
+    one, shared, apart = in_own_processes(
+        [
+            Layout("one story", 1, shared=True),
+            Layout("shared", stories, shared=True),
+            Layout("unshared", few, shared=False),
+        ],
+        size,
+    )
+    per_story = (apart[2] - one[2]) / max(few - 1, 1)
+    unshared_mb = one[2] + per_story * (stories - 1)
     print(
-        f"RESULT stories={stories} size={size} pair_p99_ms={several[0]:.2f}"
-        f" (one story: {baseline[0]:.2f}) article_p99_ms={several[1]:.2f}"
-        f" peak_mb={several[2]:.0f} (one story: {baseline[2]:.0f})"
+        f"RESULT stories={stories} size={size} pair_p99_ms={shared[0]:.2f}"
+        f" (one story: {one[0]:.2f}) article_p99_ms={shared[1]:.2f}"
+        f" peak_mb={shared[2]:.0f} (unshared: {unshared_mb:.0f} from {few} stories"
+        f" at {per_story:.0f} MB each; one story: {one[2]:.0f})"
     )
     return 0
 

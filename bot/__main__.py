@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="replay this stream (the eval format) instead of the shipped sample",
     )
+    demo.add_argument(
+        "--story",
+        metavar="SLUG",
+        help="judge the stream by this configured story (see `talkwatch stories`)",
+    )
     poll_once = sub.add_parser(
         "poll-once", help="poll the due feeds once, assess what is new, print a report"
     )
@@ -51,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="assess one article (text or HTML file, or URL)")
     assess.add_argument("source", metavar="FILE_OR_URL")
     assess.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    assess.add_argument(
+        "--story", metavar="SLUG", help="judge by this configured story (default: the first)"
+    )
     evaluate = sub.add_parser("eval", help="replay a labelled dataset and print quality figures")
     evaluate.add_argument("dataset", metavar="DATASET_DIR", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -120,12 +128,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: commands.run(settings, args.roles),
-        "demo": lambda: commands.demo(settings, args.stream),
+        "demo": lambda: commands.demo(settings, args.stream, args.story),
         "poll-once": lambda: asyncio.run(commands.poll_once(settings, args.all)),
         "feeds": lambda: asyncio.run(commands.show_feeds(settings)),
         "stories": lambda: asyncio.run(commands.show_stories(settings)),
         "story": lambda: commands.story_action(settings, args.story_action, args.slug, args),
-        "assess": lambda: asyncio.run(commands.assess_one(settings, args.source, args.json)),
+        "assess": lambda: asyncio.run(
+            commands.assess_one(settings, args.source, args.json, args.story)
+        ),
         "eval": lambda: commands.evaluate(settings, args.dataset, args.json, args.story),
         "check-config": lambda: commands.check_config(settings),
         "db": lambda: asyncio.run(commands.db_upgrade(settings)),

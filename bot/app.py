@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from bot.assess import Assessor
+from bot.assess import Assessor, FeaturePool
 from bot.chat.frontend import Chat
 from bot.chat.services import ChatServices, StoryChoice
 from bot.config.settings import Settings
@@ -62,10 +62,13 @@ async def build_store(settings: Settings) -> Database:
     return db
 
 
-def build_assessor(settings: Settings, story: StoryConfig | None = None) -> Assessor:
-    """The core over a story's corpus and topic (the default story's), knowing nothing yet."""
+def build_assessor(
+    settings: Settings, story: StoryConfig | None = None, pool: FeaturePool | None = None
+) -> Assessor:
+    """The core over a story's corpus and topic (the default story's), knowing nothing yet;
+    stories given one `pool` keep what they learn in common once."""
     story = story or configured_stories(settings)[0]
-    return Assessor(story.topic, load_corpus(story.corpus_dir))
+    return Assessor(story.topic, load_corpus(story.corpus_dir), pool=pool)
 
 
 async def sync_story_rows(db: Database, stories: Sequence[StoryConfig]) -> dict[str, int]:
@@ -173,9 +176,14 @@ async def build_assessment(
     stories = configured_stories(settings)
     ids = await sync_story_rows(db, stories)
     channels = Counter(_channel(settings, story) for story in stories)
+    pool = FeaturePool()
     stages = []
     for index, story in enumerate(stories):
-        core = assessor if index == 0 and assessor is not None else build_assessor(settings, story)
+        core = (
+            assessor
+            if index == 0 and assessor is not None
+            else build_assessor(settings, story, pool)
+        )
         channel = _channel(settings, story)
         stage = Pipeline(
             db,

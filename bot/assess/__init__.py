@@ -6,7 +6,15 @@ and earlier alerts do not hold (novelty), and if so, what is new (summary).
 """
 
 from bot.assess.engine import Assessor
+from bot.assess.pool import FeaturePool
 from bot.assess.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from bot.assess.topic import Topic, parse_topic
 
-__all__ = ["DEFAULT_THRESHOLDS", "Assessor", "Thresholds", "Topic", "parse_topic"]
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "Assessor",
+    "FeaturePool",
+    "Thresholds",
+    "Topic",
+    "parse_topic",
+]

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.assess.analysis import Analysis, analyse
+from bot.assess.asked import analyse_asking
 from bot.assess.comment import comment_signs, commentary_positions
 from bot.assess.copies import Copied, copy_anchors, find_copy
 from bot.assess.facts import Fact, FactKind
 from bot.assess.knowledge import KnowledgeIndex
 from bot.assess.novelty import Novelty, judge_novelty
+from bot.assess.pool import FeaturePool
 from bot.assess.relevance import Relevance, StoryProfile, judge_relevance
 from bot.assess.shingles import CopyIndex
 from bot.assess.summary import sentence_names, summarise
@@ -33,11 +35,15 @@ class Assessor:
         topic: Topic,
         corpus: Sequence[Document],
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        pool: FeaturePool | None = None,
     ) -> None:
+        """`pool` is shared by the stories of one process: what they learn in common is
+        kept once (see `pool`); without one, the story keeps its own."""
         self.thresholds = thresholds
         self.topic = topic
-        self._index = KnowledgeIndex()
-        self._copies = CopyIndex()
+        self.pool = pool if pool is not None else FeaturePool()
+        self._index = KnowledgeIndex(self.pool)
+        self._copies = CopyIndex(self.pool)
         self._last: tuple[Document, Analysis] | None = None
         # A corpus text's first line is its title, and part of what the corpus says.
         # One by one, so each text's names fold onto those of the texts before it.
@@ -78,6 +84,12 @@ class Assessor:
         novelty = judge_novelty(analysis, self._index, self.thresholds, argument)
         return self._full_verdict(analysis, relevance, novelty, comment)
 
+    def adopt(self, pool: FeaturePool) -> None:
+        """Share `pool`'s copies of everything known (a snapshot loads values of its own)."""
+        self.pool = pool
+        self._index.adopt(pool)
+        self._copies.adopt(pool)
+
     def learn(self, doc: Document, verdict: Assessment) -> None:
         """Remember a document: always as seen (for copies), and its facts when alerted."""
         analysis = self._analyse(doc)
@@ -88,9 +100,20 @@ class Assessor:
     def _analyse(self, doc: Document) -> Analysis:
         if self._last is not None and self._last[0] == doc:
             return self._last[1]
-        analysis = self._analyse_new(doc)
+        analysis = self._analyse_shared(doc)
         self._last = (doc, analysis)
         return analysis
+
+    def _analyse_shared(self, doc: Document) -> Analysis:
+        """Another story's analysis of this article when this story's knowledge answers
+        every question it asked alike (see `asked`); else its own, offered to the others."""
+        lowercase, names = self._index.lowercase_words, self._index.known_names
+        for earlier in self.pool.analysed(doc):
+            if earlier.questions.answered_alike(lowercase, names):
+                return earlier.analysis
+        asked = analyse_asking(doc, lowercase, names)
+        self.pool.remember(doc, asked)
+        return asked.analysis
 
     def _analyse_new(self, doc: Document) -> Analysis:
         """Analyse with what the base knows: lowercase words and names for spelling folds."""

@@ -19,6 +19,8 @@ from datetime import datetime
 
 from bot.assess.facts import KIND_RULES, Fact
 from bot.assess.mentions import NameVocabulary
+from bot.assess.pool import FeaturePool
+from bot.assess.postings import Posting, post, posting, shared_posting
 
 # Posting entries read per query term (newest first); bounds latency at any size.
 POSTING_SCAN = 400
@@ -44,11 +46,13 @@ class Match:
 class KnowledgeIndex:
     """Sentences and facts of the corpus and of alerted articles, plus document frequencies."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: FeaturePool | None = None) -> None:
+        # Strings, term tuples and ordinals are the pool's copies, shared with every
+        # other story that learned the same article (see `pool`).
+        self._pool = pool if pool is not None else FeaturePool()
         self._df: Counter[str] = Counter()
         self._docs_seen = 0
-        self._intern: dict[str, str] = {}
-        self._postings: dict[str, array[int]] = {}
+        self._postings: dict[str, Posting] = {}
         self._sentences: list[str] = []
         self._sentence_terms: list[tuple[str, ...]] = []
         self._sentence_doc: array[int] = array("I")
@@ -64,7 +68,7 @@ class KnowledgeIndex:
         self._lowercase: set[str] = set()
         self._baseline: set[str] = set()
         self._published: dict[str, datetime] = {}
-        self._names = NameVocabulary()
+        self._names = NameVocabulary(pool=self._pool)
 
     @property
     def sentence_count(self) -> int:
@@ -87,9 +91,27 @@ class KnowledgeIndex:
 
     def observe(self, doc_terms: set[str], lowercase: set[str]) -> None:
         """Count a seen document (any verdict) in the term statistics."""
+        text = self._pool.text
         self._docs_seen += 1
-        self._df.update(doc_terms)
-        self._lowercase.update(lowercase)
+        self._df.update(text(t) for t in doc_terms)
+        self._lowercase.update(text(w) for w in lowercase - self._lowercase)
+
+    def adopt(self, pool: FeaturePool) -> None:
+        """Hold the pool's copies of every kept value: a loaded snapshot's are its own."""
+        text, texts, number = pool.text, pool.texts, pool.number
+        self._pool = pool
+        self._df = Counter({text(t): n for t, n in self._df.items()})
+        self._postings = {text(t): shared_posting(p, pool) for t, p in self._postings.items()}
+        self._sentences = [text(s) for s in self._sentences]
+        self._sentence_terms = [texts(t) for t in self._sentence_terms]
+        self._sentence_names = [texts(n) for n in self._sentence_names]
+        self._doc_keys = [text(k) for k in self._doc_keys]
+        self._doc_ordinal = {text(k): number(o) for k, o in self._doc_ordinal.items()}
+        self._fact_doc = {text(t): number(o) for t, o in self._fact_doc.items()}
+        self._lowercase = {text(w) for w in self._lowercase}
+        self._baseline = {text(k) for k in self._baseline}
+        self._published = {text(k): when for k, when in self._published.items()}
+        self._names.adopt(pool)
 
     def add(
         self,
@@ -104,7 +126,8 @@ class KnowledgeIndex:
 
         `names` holds, per sentence, the name keys it mentions (for "same point" tests).
         """
-        ordinal = len(self._doc_keys)
+        pool = self._pool
+        doc_key, ordinal = pool.text(doc_key), pool.number(len(self._doc_keys))
         if baseline:
             self._baseline.add(doc_key)
         self._doc_keys.append(doc_key)
@@ -114,18 +137,18 @@ class KnowledgeIndex:
             self._published[doc_key] = published
         for position, (text, sentence_terms) in enumerate(sentences):
             sid = len(self._sentences)
-            self._sentence_names.append(tuple(names[position]) if names else ())
-            unique = tuple(self._intern.setdefault(t, t) for t in dict.fromkeys(sentence_terms))
-            self._sentences.append(text)
+            self._sentence_names.append(pool.texts(tuple(names[position])) if names else ())
+            unique = pool.texts(tuple(dict.fromkeys(sentence_terms)))
+            self._sentences.append(pool.text(text))
             self._sentence_terms.append(unique)
             self._sentence_doc.append(ordinal)
             for term in unique:
-                self._postings.setdefault(term, array("I")).append(sid)
+                post(self._postings, term, pool.number(sid))
         for fact in facts:
             for token in fact.tokens:
-                self._fact_doc.setdefault(token, ordinal)
+                self._fact_doc.setdefault(pool.text(token), ordinal)
                 if (month := _month_of(token)) is not None:
-                    self._fact_doc.setdefault(month, ordinal)
+                    self._fact_doc.setdefault(pool.text(month), ordinal)
             if KIND_RULES[fact.kind].by_word:
                 for token in fact.tokens:
                     self._names.add(token)
@@ -218,20 +241,15 @@ class KnowledgeIndex:
         wanted = set(query_terms)
         if not wanted:
             return True
-        rarest = min(wanted, key=lambda t: len(self._postings.get(t, ())))
-        posting = self._postings.get(rarest)
-        if posting is None:
-            return False
-        return any(wanted.issubset(self._sentence_terms[sid]) for sid in posting[-POSTING_SCAN:])
+        rarest = min(wanted, key=lambda t: len(posting(self._postings, t)))
+        newest = posting(self._postings, rarest)[-POSTING_SCAN:]
+        return any(wanted.issubset(self._sentence_terms[sid]) for sid in newest)
 
     def _candidates(self, weights: dict[str, float]) -> list[int]:
         scores: dict[int, float] = {}
         for term in sorted(weights, key=weights.__getitem__, reverse=True)[:QUERY_TERMS]:
-            posting = self._postings.get(term)
-            if posting is None:
-                continue
             weight = weights[term]
-            for sid in posting[-POSTING_SCAN:]:
+            for sid in posting(self._postings, term)[-POSTING_SCAN:]:
                 scores[sid] = scores.get(sid, 0.0) + weight
         return heapq.nlargest(RESCORE, scores, key=scores.__getitem__)
 

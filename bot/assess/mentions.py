@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Container, Iterable
 from functools import lru_cache
 
+from bot.assess.pool import FeaturePool
+
 # Latin look-alikes in Cyrillic and Greek: a scraped headline mixing alphabets
 # inside one word means one of these letters stood in for a Latin one.
 _HOMOGLYPHS = str.maketrans(
@@ -77,9 +79,12 @@ def name_key(word: str) -> str:
 class NameVocabulary:
     """Name keys known so far, indexed by their one-letter deletions for typo lookup."""
 
-    def __init__(self, keys: Iterable[str] = ()) -> None:
+    def __init__(self, keys: Iterable[str] = (), pool: FeaturePool | None = None) -> None:
+        self._pool = pool if pool is not None else FeaturePool()
         self._known: set[str] = set()
-        self._deletions: dict[str, set[str]] = {}
+        # Variant -> the known keys one deletion away. Tuples, not sets: nearly every
+        # variant has one key, and a one-key tuple is a fifth of a set's size.
+        self._deletions: dict[str, tuple[str, ...]] = {}
         for key in keys:
             self.add(key)
 
@@ -93,10 +98,18 @@ class NameVocabulary:
         """Remember a name key (from a fact of the corpus, an alert or this document)."""
         if key in self._known:
             return
+        key = self._pool.text(key)
         self._known.add(key)
         if len(key) >= TYPO_MIN_LENGTH - 1:
             for variant in _deletions(key):
-                self._deletions.setdefault(variant, set()).add(key)
+                keys = (*self._deletions.get(variant, ()), key)
+                self._deletions[self._pool.text(variant)] = self._pool.texts(keys)
+
+    def adopt(self, pool: FeaturePool) -> None:
+        """Hold the pool's copies of every kept key (after a snapshot load)."""
+        self._pool = pool
+        self._known = {pool.text(key) for key in self._known}
+        self._deletions = {pool.text(v): pool.texts(keys) for v, keys in self._deletions.items()}
 
     def resolve(self, key: str) -> str:
         """The known key this one is a light typo of (one edit, same first letter), or itself."""
@@ -104,7 +117,7 @@ class NameVocabulary:
             return key
         candidates = set(self._deletions.get(key, ()))
         for variant in _deletions(key):
-            candidates |= self._deletions.get(variant, set())
+            candidates.update(self._deletions.get(variant, ()))
             if variant in self._known:
                 candidates.add(variant)
         close = sorted(c for c in candidates if c[0] == key[0] and _one_edit(c, key))

@@ -26,6 +26,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.assess.pool import FeaturePool
+from bot.assess.postings import Posting, post, posting, shared_posting
+
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
 # Posting entries read per sampled hash (newest first): copies follow originals closely.
@@ -84,31 +87,47 @@ def fingerprint(body_words: list[str]) -> frozenset[int]:
 class CopyIndex:
     """Fingerprints of every document seen, for finding the one a new text copies."""
 
-    def __init__(self) -> None:
-        self._postings: dict[int, list[int]] = {}
+    def __init__(self, pool: FeaturePool | None = None) -> None:
+        # Hashes, keys, anchors and ordinals are the pool's copies (see `pool`).
+        self._pool = pool if pool is not None else FeaturePool()
+        self._postings: dict[int, Posting] = {}
         self._sizes: list[int] = []
         self._keys: list[str] = []
         self._anchors: list[tuple[str, ...]] = []
-        self._anchor_postings: dict[str, list[int]] = {}
+        self._anchor_postings: dict[str, Posting] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def add(self, doc_key: str, prints: frozenset[int], anchors: Sequence[str] = ()) -> None:
-        ordinal = len(self._keys)
-        self._keys.append(doc_key)
+        pool = self._pool
+        ordinal = pool.number(len(self._keys))
+        self._keys.append(pool.text(doc_key))
         self._sizes.append(len(prints))
-        self._anchors.append(tuple(anchors))
+        kept = pool.texts(tuple(anchors))
+        self._anchors.append(kept)
         for value in prints:
-            self._postings.setdefault(value, []).append(ordinal)
-        for anchor in set(anchors):
-            self._anchor_postings.setdefault(anchor, []).append(ordinal)
+            post(self._postings, pool.number(value), ordinal)
+        for anchor in set(kept):
+            post(self._anchor_postings, anchor, ordinal)
+
+    def adopt(self, pool: FeaturePool) -> None:
+        """Hold the pool's copies of every kept value: a loaded snapshot's are its own."""
+        self._pool = pool
+        self._keys = [pool.text(k) for k in self._keys]
+        self._anchors = [pool.texts(a) for a in self._anchors]
+        self._postings = {
+            pool.number(v): shared_posting(p, pool) for v, p in self._postings.items()
+        }
+        self._anchor_postings = {
+            pool.text(a): shared_posting(p, pool) for a, p in self._anchor_postings.items()
+        }
 
     def best_alignment(self, anchors: Sequence[str]) -> Alignment | None:
         """The seen document whose anchors this text repeats in the same order the most."""
         shared: Counter[int] = Counter()
         for anchor in set(anchors):
-            shared.update(self._anchor_postings.get(anchor, ())[-POSTING_SCAN:])
+            shared.update(posting(self._anchor_postings, anchor)[-POSTING_SCAN:])
         best: Alignment | None = None
         for ordinal, _ in shared.most_common(ALIGN_CANDIDATES):
             theirs = self._anchors[ordinal]
@@ -122,7 +141,7 @@ class CopyIndex:
         """The seen document sharing the largest part of the smaller fingerprint."""
         shared: Counter[int] = Counter()
         for value in prints:
-            shared.update(self._postings.get(value, ())[-POSTING_SCAN:])
+            shared.update(posting(self._postings, value)[-POSTING_SCAN:])
         best: CopyMatch | None = None
         for ordinal, count in shared.items():
             smaller = min(len(prints), self._sizes[ordinal]) or 1

@@ -13,19 +13,24 @@ from typing import Any
 
 from bot.assess.engine import Assessor
 
-# Per-call caches are not knowledge; everything else of the Assessor is.
-_TRANSIENT = frozenset({"_last"})
+# Per-call caches are not knowledge; the feature pool is the process's, shared by every
+# story (a story's snapshot must not carry the others' articles); the rest is knowledge.
+_RESET = frozenset({"_last"})
+_PROCESS = frozenset({"pool"})
 
 
 def export_knowledge(assessor: Assessor) -> bytes:
     """Everything the assessor has learned, as bytes."""
-    state = {k: v for k, v in vars(assessor).items() if k not in _TRANSIENT}
+    state = {k: v for k, v in vars(assessor).items() if k not in _RESET | _PROCESS}
     return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def restore_knowledge(assessor: Assessor, data: bytes) -> None:
-    """Make `assessor` know exactly what the exported one knew."""
+    """Make `assessor` know exactly what the exported one knew, sharing its own pool."""
     state: dict[str, Any] = pickle.loads(data)  # noqa: S301 -- our own snapshot, see above
-    for name in _TRANSIENT & set(vars(assessor)):
+    for name in _RESET & set(vars(assessor)):
         state[name] = None
+    for name in _PROCESS:
+        state.pop(name, None)
     vars(assessor).update(state)
+    assessor.adopt(assessor.pool)

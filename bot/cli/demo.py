@@ -20,6 +20,7 @@ from typing import TextIO
 from bot.app import Ingest, build_assessment, build_ingest, build_store
 from bot.cli.demo_stories import DemoStory, write_story_folder
 from bot.config.settings import Settings
+from bot.config.stories import StoryConfig
 from bot.config.story_files import story_for
 from bot.observe import Metrics
 from bot.pipeline.assess import AssessedArticle
@@ -39,23 +40,38 @@ DEMO_LIMITS = DeliveryLimits(
 )
 
 
-def demo_stories(settings: Settings, stream_dir: Path | None) -> list[DemoStory]:
-    """The shipped story and the second demo story; or the one stream `--stream` names."""
+def demo_stories(
+    settings: Settings, stream_dir: Path | None, configured: StoryConfig | None = None
+) -> list[DemoStory]:
+    """The shipped story and the second demo story; or the one stream `--stream` names.
+
+    With `configured` (`--story SLUG`) the one stream (`--stream`'s, or the shipped sample)
+    is judged by that configured story, alerting its channel (or the demo's).
+    """
+    if configured is not None:
+        one = stream_dir or default_stream_dir()
+        return [DemoStory.of_configured(one, configured, configured.channel or DEMO_CHANNEL)]
     if stream_dir is not None:
         story = story_for(stream_dir, settings.corpus_dir, settings.topic_file)
-        return [DemoStory(FIRST_SLUG, stream_dir, story, DEMO_CHANNEL)]
+        return [DemoStory.of_stream(FIRST_SLUG, stream_dir, story, DEMO_CHANNEL)]
     first_dir, second_dir = default_stream_dir(), second_stream_dir()
     first = story_for(first_dir, settings.corpus_dir, settings.topic_file)
     second = story_for(second_dir, settings.corpus_dir, None)
     return [
-        DemoStory(FIRST_SLUG, first_dir, first, DEMO_CHANNEL),
-        DemoStory(SECOND_SLUG, second_dir, second, SECOND_CHANNEL),
+        DemoStory.of_stream(FIRST_SLUG, first_dir, first, DEMO_CHANNEL),
+        DemoStory.of_stream(SECOND_SLUG, second_dir, second, SECOND_CHANNEL),
     ]
 
 
-async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None = None) -> int:
+async def run_demo(
+    settings: Settings,
+    *,
+    out: TextIO,
+    stream_dir: Path | None = None,
+    configured: StoryConfig | None = None,
+) -> int:
     started = time.monotonic()
-    stories = demo_stories(settings, stream_dir)
+    stories = demo_stories(settings, stream_dir, configured)
     with tempfile.TemporaryDirectory(prefix="talkwatch-demo-") as tmp:
         demo_settings = settings.model_copy(
             update={
@@ -91,7 +107,7 @@ async def run_demo(settings: Settings, *, out: TextIO, stream_dir: Path | None =
 
 def _introduce(demo: DemoStory, name: str, server: ReplayServer, out: TextIO) -> None:
     out.write(
-        f"{demo.story.describe()}\n"
+        f"{demo.described}\n"
         f"Talkwatch demo, story {name!r}: {len(server.articles)} sample articles from "
         f"{len(server.feed_urls)} feeds served on {server.base_url}, replayed through the real "
         f"pipeline in dry-run.\nAlerts are printed as the channel {demo.channel} would receive "

@@ -15,24 +15,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config.stories import STORY_FILE, StoryConfig
 from bot.config.story_files import Story
 
 
 @dataclass(frozen=True, slots=True)
 class DemoStory:
-    """One replayed stream: its story (corpus and topic), slug and channel."""
+    """One replayed stream and the story that judges it: corpus, topic table, channel."""
 
     slug: str
     stream_dir: Path
-    story: Story
+    corpus_dir: Path
+    # The topic's keys as a topic file holds them (`name`, `terms`, `actors`).
+    topic: dict[str, Any]
+    described: str
     channel: str
+
+    @classmethod
+    def of_stream(cls, slug: str, stream_dir: Path, story: Story, channel: str) -> DemoStory:
+        """The stream judged by its own corpus, or by the configured corpus and topic file."""
+        topic = _topic_data(story.topic_file)
+        return cls(slug, stream_dir, story.corpus_dir, topic, story.describe(), channel)
+
+    @classmethod
+    def of_configured(cls, stream_dir: Path, story: StoryConfig, channel: str) -> DemoStory:
+        """The stream judged by a configured story (`--story SLUG`), under its own slug."""
+        topic = _topic_data(story.definition)
+        if story.definition is not None and story.definition.name == STORY_FILE:
+            topic = dict(topic.get("topic", {}))  # story.toml keeps its topic under [topic]
+        described = f"story: the configured story {story.slug} ({story.corpus_dir})"
+        topic = {**topic, "name": story.name}
+        return cls(story.slug, stream_dir, story.corpus_dir, topic, described, channel)
 
 
 def write_story_folder(root: Path, demo: DemoStory, feeds: list[tuple[str, str]]) -> str:
     """Write `root/slug/` (corpus/ and story.toml); return the story's name."""
     folder = root / demo.slug
-    shutil.copytree(demo.story.corpus_dir, folder / "corpus")
-    topic = _topic_data(demo.story.topic_file)
+    shutil.copytree(demo.corpus_dir, folder / "corpus")
+    topic = dict(demo.topic)
     name = str(topic.pop("name", "") or demo.stream_dir.name)
     lines = [f"name = {json.dumps(name)}", f"channel = {json.dumps(demo.channel)}", ""]
     lines += _topic_lines(topic)

@@ -10,16 +10,20 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import build_assessment, build_assessor, build_ingest, build_store
+from bot.app import build_assessment, build_assessor, build_ingest, build_store, sync_story_rows
+from bot.assess import Assessor
 from bot.cli.reports import format_feeds_table, format_next_due, format_poll_report
 from bot.cli.verdicts import format_verdict
 from bot.config.settings import Settings
+from bot.config.stories import StoryConfig, configured_stories
 from bot.domain import Document
 from bot.errors import ConfigError, FetchError
 from bot.ingest.extract import extract_article
 from bot.ingest.fetch import Fetcher, build_client
 from bot.observe import Metrics
 from bot.pipeline.assess import rebuild_knowledge
+from bot.pipeline.memory import KnowledgeMemory, knowledge_fingerprint
+from bot.store import Database
 from bot.store.feeds import list_feeds, next_due_at
 
 
@@ -156,13 +160,17 @@ async def show_feeds(settings: Settings) -> int:
     return 0
 
 
-async def assess_one(settings: Settings, source: str, as_json: bool) -> int:
-    """Assess one article against the corpus plus everything stored so far."""
+async def assess_one(
+    settings: Settings, source: str, as_json: bool, slug: str | None = None
+) -> int:
+    """Assess one article against a story's corpus plus everything it learned so far:
+    the default story's, or that of the configured story `slug` (`--story`)."""
+    story = None if slug is None else chosen_story(settings, slug)
     document = await _read_document(settings, source)
-    assessor = build_assessor(settings)
+    assessor = build_assessor(settings, story)
     db = await build_store(settings)
     try:
-        await rebuild_knowledge(db, assessor)
+        await _learn_stored(db, assessor, settings, story)
     finally:
         await db.dispose()
     verdict = await asyncio.to_thread(assessor.assess, document)
@@ -173,6 +181,33 @@ async def assess_one(settings: Settings, source: str, as_json: bool) -> int:
     else:
         print(format_verdict(document, verdict))
     return 0
+
+
+async def _learn_stored(
+    db: Database, assessor: Assessor, settings: Settings, story: StoryConfig | None
+) -> None:
+    """The story's stored verdicts (and snapshot), as `talkwatch run` would load them."""
+    if story is None:
+        await rebuild_knowledge(db, assessor)
+        return
+    ids = await sync_story_rows(db, configured_stories(settings))
+    fingerprint = knowledge_fingerprint(story.fingerprint())
+    await KnowledgeMemory(db, assessor, fingerprint, story_id=ids[story.slug]).rebuild()
+
+
+def chosen_story(settings: Settings, slug: str) -> StoryConfig:
+    """The configured story `--story SLUG` names; one line naming the argument otherwise."""
+    stories = configured_stories(settings)
+    for story in stories:
+        if story.slug == slug:
+            return story
+    where = (
+        f"STORIES_DIR {settings.stories_dir}"
+        if settings.stories_dir is not None
+        else "the one-story settings (STORIES_DIR is unset)"
+    )
+    known = ", ".join(story.slug for story in stories)
+    raise ConfigError(f"--story {slug}: no such story in {where} (configured: {known})")
 
 
 async def _read_document(settings: Settings, source: str) -> Document:
@@ -211,12 +246,7 @@ def evaluate(settings: Settings, dataset: Path, as_json: bool, slug: str | None 
     if not (dataset / "stream.jsonl").is_file():
         raise ConfigError(f"{dataset}: no stream.jsonl (see the dataset format in the README)")
     topic_file = settings.topic_file if settings.topic_file.exists() else None
-    configured = None
-    if slug is not None:
-        from bot.cli.story_check import find_story
-        from bot.config.stories import configured_stories
-
-        configured = find_story(configured_stories(settings), slug)
+    configured = None if slug is None else chosen_story(settings, slug)
     return run_eval(dataset, settings.corpus_dir, topic_file, as_json, configured)
 
 
@@ -227,9 +257,13 @@ def run(settings: Settings, roles: str = "poll,assess,deliver,bot") -> int:
     return asyncio.run(serve(settings, roles=parse_roles(roles)))
 
 
-def demo(settings: Settings, stream_dir: Path | None = None) -> int:
+def demo(settings: Settings, stream_dir: Path | None = None, slug: str | None = None) -> int:
+    """The offline demo; `--story SLUG` judges the one stream by that configured story."""
     from bot.cli.demo import run_demo
 
     if stream_dir is not None and not (stream_dir / "feeds.json").is_file():
         raise ConfigError(f"{stream_dir}: no feeds.json and stream.jsonl (the eval format)")
-    return asyncio.run(run_demo(settings, out=sys.stdout, stream_dir=stream_dir))
+    configured = None if slug is None else chosen_story(settings, slug)
+    return asyncio.run(
+        run_demo(settings, out=sys.stdout, stream_dir=stream_dir, configured=configured)
+    )

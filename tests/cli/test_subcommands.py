@@ -219,4 +219,64 @@ def test_eval_with_a_configured_story_judges_by_it(tmp_path: Path) -> None:
     alerted = [a["alerted"] for a in judged["articles"]]
     assert alerted != [a["alerted"] for a in own["articles"]], "another story, other verdicts"
     unknown = talkwatch("eval", str(ASSESS_FIXTURES), "--story", "nope", env=env)
-    assert unknown.returncode == 2 and "no story 'nope'" in unknown.stderr
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == (
+        f"talkwatch: configuration error: --story nope: no such story in STORIES_DIR "
+        f"{tmp_path / 'stories'} (configured: harbour)"
+    )
+
+
+def _two_stories(root: Path) -> dict[str, str]:
+    """STORIES_DIR with the Xi-Zelensky story (slug a-xi, the default) and the harbour
+    strike (the same corpus judged by other sides: nothing of it is on that story)."""
+    from tests.config.test_stories import story_folder
+
+    topic = (ROOT / "config" / "topic.toml").read_text(encoding="utf-8")
+    xi_toml = 'name = "Xi call"\nchannel = "@xi_watch"\n\n[topic]\n' + topic.replace(
+        "[actors]", "[topic.actors]"
+    ).replace("name = ", "# name = ")
+    story_folder(root, "a-xi", xi_toml)
+    story_folder(root, "harbour")
+    return {"STORIES_DIR": str(root)}
+
+
+def test_assess_with_a_configured_story_judges_by_it(tmp_path: Path) -> None:
+    env = {**_two_stories(tmp_path / "stories"), "DATABASE_URL": f"sqlite:///{tmp_path}/tw.db"}
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Li Hui to visit Kyiv on June 5\n\nChina's special representative Li Hui will visit "
+        "Kyiv on June 5 to meet Ukraine's foreign minister, China's foreign ministry said.\n"
+    )
+
+    default = talkwatch("assess", str(article), "--json", env=env)
+    harbour = talkwatch("assess", str(article), "--json", "--story", "harbour", env=env)
+    unknown = talkwatch("assess", str(article), "--story", "nope", env=env)
+
+    assert default.returncode == 0, default.stderr
+    assert harbour.returncode == 0, harbour.stderr
+    assert json.loads(default.stdout)["relevant"] is True
+    assert json.loads(harbour.stdout)["relevant"] is False
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().endswith(
+        "--story nope: no such story in STORIES_DIR "
+        f"{tmp_path / 'stories'} (configured: a-xi, harbour)"
+    )
+
+
+@pytest.mark.slow
+def test_demo_stream_with_a_configured_story_is_judged_by_it(tmp_path: Path) -> None:
+    env = _two_stories(tmp_path / "stories")
+    stream = str(default_stream_dir())
+
+    xi = talkwatch("demo", "--stream", stream, "--story", "a-xi", env=env)
+    harbour = talkwatch("demo", "--stream", stream, "--story", "harbour", env=env)
+    unknown = talkwatch("demo", "--stream", stream, "--story", "nope", env=env)
+
+    assert xi.returncode == 0, xi.stderr
+    assert xi.stdout.startswith("story: the configured story a-xi (")
+    assert xi.stdout.count(" to @xi_watch ---") == 6, "the shipped sample's six alerts"
+    assert harbour.returncode == 0, harbour.stderr
+    assert harbour.stdout.startswith("story: the configured story harbour (")
+    assert harbour.stdout.count("-> fresh development") == 0, "nothing of it is a strike"
+    assert harbour.stdout.count("-> silent:") == 12
+    assert unknown.returncode == 2 and "--story nope: no such story" in unknown.stderr
