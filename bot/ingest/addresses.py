@@ -28,7 +28,7 @@ import httpcore
 import httpx
 
 from bot.errors import FetchError
-from bot.ingest.pool import LeanPool
+from bot.ingest.connections import LeanPool
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]

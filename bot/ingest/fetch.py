@@ -40,7 +40,7 @@ _INFLATE_STEP = 64 * 1024
 _DRAIN_BYTES = 64 * 1024
 # Most polls of a feed host are 304s a few minutes apart: keep their connections open.
 KEEPALIVE_SECONDS = 30.0
-# Idle connections kept (the most recently used hosts'): `ingest.pool` looks at an idle
+# Idle connections kept (the most recently used hosts'): `ingest.connections` looks at an idle
 # connection only when a request to its host takes it, so this bounds sockets, not CPU.
 KEEPALIVE_CONNECTIONS = 8
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.ingest.connections import LeanPool
 from bot.ingest.fetch import Fetcher, build_client
-from bot.ingest.pool import LeanPool
 
 
 @dataclass
