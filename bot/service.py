@@ -38,6 +38,7 @@ from bot.chat.frontend import Chat
 from bot.chat.services import StoryChoice
 from bot.config.settings import Settings
 from bot.domain import FeedStatus, PollReport
+from bot.errors import ConfigError
 from bot.health import HealthServer
 from bot.observe import Metrics, configure_logging
 from bot.pipeline.assess import AssessedArticle
@@ -353,6 +354,8 @@ async def _beat(worker: Worker, chat: Chat | None) -> None:
         if chat is not None:
             leads = await worker.take(UPDATES_LEASE, now) is not Hold.NOT_OURS
             await (chat.lead() if leads else chat.follow())
+    except ConfigError:
+        return  # Telegram rejected the token: the token guard says so once and stops us
     except Exception as exc:  # the database unreachable, most likely: one line, not a traceback
         log.warning("heartbeat failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
         if chat is not None and not worker.holds(UPDATES_LEASE, now):
