@@ -24,7 +24,7 @@ from bot.pipeline.coordination import LEASE_SECONDS, UPDATES_LEASE, story_lease
 from bot.replay import ReplayServer, default_stream_dir
 from bot.store import Database
 from bot.store.leases import WorkerInfo, live_workers
-from bot.store.models import DevelopmentRow, OutboxRow, StoryVerdictRow
+from bot.store.models import DevelopmentRow, FeedRow, OutboxRow, StoryVerdictRow
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 from tests.support.service_runs import RunningProcess, wait_for
 
@@ -64,6 +64,16 @@ class Fleet:
                 select(func.count()).select_from(DevelopmentRow).where(~DevelopmentRow.backlog)
             )
         return int(count or 0)
+
+    async def every_feed_read(self) -> bool:
+        """Every feed had its first good poll: what it carried before is backlog, and what
+        is released from now on is news (released earlier, it would be backlog too)."""
+        async with self.db.session() as session:
+            unread = await session.scalar(
+                select(func.count()).select_from(FeedRow).where(FeedRow.first_success_at.is_(None))
+            )
+            feeds = await session.scalar(select(func.count()).select_from(FeedRow))
+        return bool(feeds) and not unread
 
     async def all_assessed(self) -> bool:
         async with self.db.session() as session:
@@ -112,6 +122,15 @@ async def fleet(tmp_path: Path, postgres_url: str) -> AsyncIterator[Fleet]:
                 for worker in workers:
                     await worker.close()
                 await db.dispose()
+                _print_logs(workers)
+
+
+def _print_logs(workers: list[RunningProcess]) -> None:
+    """Each worker's last log lines: pytest shows them when a test failed."""
+    for n, worker in enumerate(workers):
+        print(f"--- worker {n} (pid {worker.process.pid}), last lines:")
+        for line in worker.stderr[-40:]:
+            print(line)
 
 
 async def all_healthy(fleet: Fleet) -> None:
@@ -192,6 +211,7 @@ async def test_killing_each_lease_holder_in_turn_hands_its_work_over(fleet: Flee
     story = story_lease(1)
     await wait_for(lambda: fleet.holder_of(story), 20, "a worker assessing the story")
     await wait_for(lambda: fleet.holder_of(UPDATES_LEASE), 20, "a worker reading updates")
+    await wait_for(lambda: fleet.every_feed_read(), 30, "a first poll of every feed")
     fleet.feeds.release_next(4)  # a rehash, an unrelated story, two developments
     await wait_for(lambda: len(fleet.channel_posts()) >= 2, 60, "the first two alerts")
 
