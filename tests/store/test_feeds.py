@@ -11,10 +11,18 @@ import pytest
 from bot.cli.reports import format_feeds_table, format_next_due
 from bot.config.defaults import default_feeds_file
 from bot.config.feeds_file import load_feeds_file
-from bot.domain import FeedSpec
+from bot.domain import FeedSpec, FeedStatus
 from bot.errors import ConfigError
 from bot.store import Database
-from bot.store.feeds import add_feed, due_feeds, list_feeds, remove_feed, sync_feeds
+from bot.store.feeds import (
+    PollRecord,
+    add_feed,
+    due_feeds,
+    list_feeds,
+    record_polls,
+    remove_feed,
+    sync_feeds,
+)
 
 NOW = datetime(2023, 6, 1, tzinfo=UTC)
 
@@ -167,3 +175,77 @@ async def test_workers_starting_together_sync_the_feeds_file_once(database: Data
         for db in others:
             await db.dispose()
     assert len(await list_feeds(database)) == 40
+
+
+T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+
+# What each outcome leaves on the feed row, starting from a row that was polled
+# before (etag "old", ttl 600, one error so far, first good poll at T0 - 1 h).
+# name: (record, etag, last_modified, ttl, error_count, last_error, first_success)
+OUTCOMES = {
+    "a 200 replaces the validators and hints": (
+        PollRecord(FeedStatus.OK, T0, T0, None, '"new"', "Fri", 60),
+        '"new"',
+        "Fri",
+        60,
+        0,
+        None,
+        T0 - timedelta(hours=1),
+    ),
+    "a 200 without validators clears them (items left over come next poll)": (
+        PollRecord(FeedStatus.OK, T0, T0, None, None, None, None),
+        None,
+        None,
+        None,
+        0,
+        None,
+        T0 - timedelta(hours=1),
+    ),
+    "a 304 refreshes a validator it sends": (
+        PollRecord(FeedStatus.NOT_MODIFIED, T0, T0, None, '"new"', None, None),
+        '"new"',
+        "Thu",
+        600,
+        0,
+        None,
+        T0 - timedelta(hours=1),
+    ),
+    "a failure counts one more error and keeps the validators": (
+        PollRecord(FeedStatus.FAILED, T0, T0, "HTTP 503"),
+        '"old"',
+        "Thu",
+        600,
+        2,
+        "HTTP 503",
+        T0 - timedelta(hours=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OUTCOMES, ids=list(OUTCOMES))
+async def test_each_outcome_leaves_its_mark_on_the_feed_row(database: Database, case: str) -> None:
+    record, etag, modified, ttl, errors, error, first = OUTCOMES[case]
+    await sync_feeds(database, [FeedSpec("a", "https://a.example/rss")])
+    (feed,) = await list_feeds(database)
+    before = PollRecord(FeedStatus.OK, T0 - timedelta(hours=1), T0, None, '"old"', "Thu", 600)
+    await record_polls(database, [(feed.id, before)])
+    await record_polls(database, [(feed.id, PollRecord(FeedStatus.FAILED, T0, T0, "timeout"))])
+    await record_polls(database, [(feed.id, record), (feed.id + 99, record)])  # + a removed feed
+    (row,) = await list_feeds(database)
+    assert (row.etag, row.last_modified, row.ttl_seconds) == (etag, modified, ttl)
+    assert (row.error_count, row.last_error, row.first_success_at) == (errors, error, first)
+    assert (row.last_status, row.last_checked_at) == (record.status.value, T0)
+
+
+async def test_the_first_good_poll_is_marked_once_and_only_when_the_backlog_ends(
+    database: Database,
+) -> None:
+    await sync_feeds(database, [FeedSpec("a", "https://a.example/rss")])
+    (feed,) = await list_feeds(database)
+    capped = PollRecord(FeedStatus.OK, T0, T0, ends_backlog=False)  # more items left
+    await record_polls(database, [(feed.id, capped)])
+    assert (await list_feeds(database))[0].first_success_at is None
+    for hours in (1, 2):
+        later = PollRecord(FeedStatus.NOT_MODIFIED, T0 + timedelta(hours=hours), T0)
+        await record_polls(database, [(feed.id, later)])
+    assert (await list_feeds(database))[0].first_success_at == T0 + timedelta(hours=1)
