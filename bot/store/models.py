@@ -72,7 +72,7 @@ class FeedRow(Base):
     ttl_seconds: Mapped[int | None] = mapped_column(Integer)
     etag: Mapped[str | None] = mapped_column(String(1024))
     last_modified: Mapped[str | None] = mapped_column(String(128))
-    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Null until the first successful poll: items seen then are backlog, learned silently.
@@ -84,6 +84,9 @@ class FeedRow(Base):
     # The worker polling this feed right now, until when (store/feeds.claim_due_feeds).
     lease_holder: Mapped[str | None] = mapped_column(String(64), index=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Due feeds are claimed oldest first in this order, a batch at a time (migration 0007).
+    __table_args__ = (Index("ix_feeds_due", "next_check_at", "id"),)
 
 
 class ArticleRow(Base):
