@@ -232,10 +232,11 @@ async def record_polls(db: Database, records: Sequence[tuple[int, PollRecord]]) 
     One UPDATE per kind of outcome, run as an executemany: no rows are loaded
     and no ORM state is tracked, which on a cycle of mostly 304s was the largest
     share of the parent's CPU after parsing. A feed removed while it was being
-    polled simply matches no row.
+    polled simply matches no row. Rows are written in id order, as the ORM's
+    flush wrote them, so their lock order is the one it was.
     """
     by_kind: dict[FeedStatus, list[dict[str, object]]] = {}
-    for feed_id, record in records:
+    for feed_id, record in sorted(records, key=lambda pair: pair[0]):
         by_kind.setdefault(record.status, []).append(_params(feed_id, record))
     async with db.session() as session:
         conn = await session.connection()
