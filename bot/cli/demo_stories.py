@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config.feeds_file import feeds_toml
 from bot.config.stories import STORY_FILE, StoryConfig
 from bot.config.story_files import Story
 
@@ -56,9 +57,8 @@ def write_story_folder(root: Path, demo: DemoStory, feeds: list[tuple[str, str]]
     name = str(topic.pop("name", "") or demo.stream_dir.name)
     lines = [f"name = {json.dumps(name)}", f"channel = {json.dumps(demo.channel)}", ""]
     lines += _topic_lines(topic)
-    for feed_name, url in feeds:
-        lines += ["[[feeds]]", f"name = {json.dumps(feed_name)}", f"url = {json.dumps(url)}", ""]
-    (folder / "story.toml").write_text("\n".join(lines), encoding="utf-8")
+    text = "\n".join(lines) + "\n" + feeds_toml(feeds)
+    (folder / "story.toml").write_text(text, encoding="utf-8")
     return name
 
 

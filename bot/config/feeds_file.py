@@ -7,7 +7,9 @@ as a confusing poll error.
 
 from __future__ import annotations
 
+import json
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +72,10 @@ def _reject_duplicates(source: str, specs: list[FeedSpec]) -> None:
         if spec.url in seen:
             raise ConfigError(f"{source}: {spec.url} is listed twice")
         seen.add(spec.url)
+
+
+def feeds_toml(feeds: Iterable[tuple[str, str]]) -> str:
+    """(name, url) pairs as `[[feeds]]` tables, quoted so any name or URL reads back as given."""
+    return "".join(
+        f"[[feeds]]\nname = {json.dumps(name)}\nurl = {json.dumps(url)}\n\n" for name, url in feeds
+    )

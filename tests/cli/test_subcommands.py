@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.feeds_file import feeds_toml
 from bot.replay import ReplayServer, default_stream_dir
 from tests.assess.test_evaluation import KEYS as EVAL_KEYS
 from tests.support.cli import talkwatch
@@ -52,7 +53,7 @@ def test_demo_stream_with_its_own_corpus_is_its_own_story(tmp_path: Path) -> Non
 
 def test_poll_once_reports_and_survives_a_dead_feed(tmp_path: Path) -> None:
     with ReplayServer(default_stream_dir(), released=3) as server:
-        feeds = "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in server.feed_urls)
+        feeds = feeds_toml(server.feed_urls)
         feeds += '[[feeds]]\nname = "Dead feed"\nurl = "http://127.0.0.1:9/rss"\n'
         (tmp_path / "feeds.toml").write_text(feeds)
         env = {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.feeds_file import feeds_toml
 from bot.replay import ReplayServer, default_stream_dir
 from tests.support.cli import talkwatch
 from tests.support.service_runs import RunningProcess, wait_for
@@ -32,9 +33,7 @@ def test_an_unknown_role_is_one_line_naming_the_option(tmp_path: Path) -> None:
 async def test_split_roles_share_one_database(tmp_path: Path) -> None:
     async with ReplayServer(default_stream_dir()) as feeds:
         feeds_file = tmp_path / "feeds.toml"
-        feeds_file.write_text(
-            "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
-        )
+        feeds_file.write_text(feeds_toml(feeds.feed_urls))
         settings = {
             "FEEDS_FILE": str(feeds_file),
             "POLL_INTERVAL_SECONDS": "1",

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.config.feeds_file import feeds_toml
 from bot.replay import ReplayServer, default_stream_dir
 from tests.support.fake_bot_api import TOKEN, FakeBotAPI
 from tests.support.service_runs import collect, free_port, get, metric, start_run, wait_for
@@ -55,9 +56,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         with FakeBotAPI(private_per_second=5) as telegram:
             telegram.chat(CHANNEL, "channel")
             feeds_file = tmp_path / "feeds.toml"
-            feeds_file.write_text(
-                "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
-            )
+            feeds_file.write_text(feeds_toml(feeds.feed_urls))
             port = free_port()
             process = await start_run(
                 tmp_path,

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.feeds_file import feeds_toml
 from bot.pipeline.coordination import LEASE_SECONDS, UPDATES_LEASE, story_lease
 from bot.replay import ReplayServer, default_stream_dir
 from bot.store import Database
@@ -97,9 +98,7 @@ async def fleet(tmp_path: Path, postgres_url: str) -> AsyncIterator[Fleet]:
         with FakeBotAPI(private_per_second=5) as telegram:
             telegram.chat(CHANNEL, "channel")
             feeds_file = tmp_path / "feeds.toml"
-            feeds_file.write_text(
-                "".join(f'[[feeds]]\nname = "{n}"\nurl = "{u}"\n\n' for n, u in feeds.feed_urls)
-            )
+            feeds_file.write_text(feeds_toml(feeds.feed_urls))
             settings = {
                 "FEEDS_FILE": str(feeds_file),
                 "POLL_INTERVAL_SECONDS": str(INTERVAL),

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli.reports import format_feeds_table, format_next_due
 from bot.config.defaults import default_feeds_file
-from bot.config.feeds_file import load_feeds_file
+from bot.config.feeds_file import feeds_toml, load_feeds_file
 from bot.domain import FeedSpec, FeedStatus
 from bot.errors import ConfigError
 from bot.store import Database
@@ -249,3 +249,13 @@ async def test_the_first_good_poll_is_marked_once_and_only_when_the_backlog_ends
         later = PollRecord(FeedStatus.NOT_MODIFIED, T0 + timedelta(hours=hours), T0)
         await record_polls(database, [(feed.id, later)])
     assert (await list_feeds(database))[0].first_success_at == T0 + timedelta(hours=1)
+
+
+def test_written_feeds_read_back_as_given(tmp_path: Path) -> None:
+    feeds = [
+        ('The "Daily" \\ News', "https://a.example/rss?x=1&y=é"),
+        ("Plain", "https://b.example/"),
+    ]
+    path = tmp_path / "feeds.toml"
+    path.write_text(feeds_toml(feeds), encoding="utf-8")
+    assert [(spec.name, spec.url) for spec in load_feeds_file(path)] == feeds
